@@ -1,0 +1,37 @@
+package dev.memlogd.daemon;
+
+import java.nio.file.Path;
+
+/**
+ * Everything the daemon is told at start. Every bound the daemon enforces is here, with its
+ * default in {@link MemlogdCommand} and docs/architecture.md.
+ *
+ * @param logSocket       the log (fd-passing) datagram socket path; ignored when {@code logFd >= 0}
+ * @param querySocket     the query stream socket path; ignored when {@code queryFd >= 0}
+ * @param logFd           an inherited, bound datagram socket, or -1
+ * @param queryFd         an inherited, listening stream socket, or -1
+ * @param maxLines        ring size in entries
+ * @param maxBytes        ring size in bytes (records and their headers)
+ * @param maxLineLength   bytes kept per line; the rest of a longer line is dropped
+ * @param maxSources      fds read at once; more are refused (closed) with a message
+ * @param maxClients      query connections at once; more are refused with a message
+ * @param clientBuffer    bytes buffered per query connection (and for the console echo)
+ * @param readChunk       bytes read from one source per loop round (fairness between sources)
+ * @param modeTimeoutMillis how long a query client may take to send its mode byte (and request)
+ * @param consoleEcho     print every entry on stdout in logread's format
+ */
+record DaemonConfig(
+        Path logSocket,
+        Path querySocket,
+        int logFd,
+        int queryFd,
+        int maxLines,
+        int maxBytes,
+        int maxLineLength,
+        int maxSources,
+        int maxClients,
+        int clientBuffer,
+        int readChunk,
+        long modeTimeoutMillis,
+        boolean consoleEcho) {
+}

@@ -1,0 +1,80 @@
+package dev.memlogd.daemon;
+
+import java.io.BufferedReader;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code -daemonize} for a JVM, which cannot fork.
+ *
+ * <p>The boot path is {@code bin/memlogd -daemonize}: the launcher starts ONE JVM in the
+ * background with {@code -ready-fd 3}, fd 3 being a pipe it reads; that JVM binds both
+ * sockets, writes {@code READY} (or {@code ERROR reason}) to fd 3 and closes it; the launcher
+ * then exits 0 (or 1 with the reason). So init goes on only once both sockets accept, and
+ * the boot path costs one JVM start.
+ *
+ * <p>Started directly as {@code java -jar memlogd.jar -daemonize}, the JVM does the same
+ * itself ({@link #spawnAndWait}): it starts a second JVM with {@code -ready-fd 1} and waits
+ * for its first line (two JVM starts: a fallback, not the boot path).
+ */
+final class Daemonizer {
+    private Daemonizer() {
+    }
+
+    /**
+     * Tells whoever started us how the start went, then closes the fd so that its reader sees EOF.
+     *
+     * @return false when there is no ready fd (foreground run)
+     */
+    static boolean reportReady(int fd, String status) {
+        if (fd < 0) {
+            return false;
+        }
+        byte[] line = (status + "\n").getBytes(StandardCharsets.UTF_8);
+        try {
+            if (fd == 1) {
+                System.out.write(line);
+                System.out.flush();
+                System.out.close();
+            } else {
+                try (FileOutputStream out = new FileOutputStream(FdChannels.fromNumber(fd))) {
+                    out.write(line);
+                }
+            }
+        } catch (IOException e) {
+            // The starter went away: nothing to tell it.
+        }
+        return true;
+    }
+
+    /** Starts the daemon as a child JVM and returns 0 once it reports both sockets accept. */
+    static int spawnAndWait(PrintWriter err) throws IOException, InterruptedException {
+        // The same command line as ours (JVM options, jar, flags) read back from /proc, plus the ready fd.
+        ProcessHandle.Info self = ProcessHandle.current().info();
+        List<String> command = new ArrayList<>();
+        command.add(self.command().orElse("java"));
+        command.addAll(List.of(self.arguments().orElse(new String[0])));
+        command.add("-ready-fd=1");
+        Process child = new ProcessBuilder(command)
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
+        String status;
+        try (BufferedReader in = new BufferedReader(
+                new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+            status = in.readLine();
+        }
+        if ("READY".equals(status)) {
+            return 0;
+        }
+        child.waitFor();
+        err.println(status == null ? "memlogd: the daemon exited with " + child.exitValue() + " before it was ready"
+                : status.replaceFirst("^ERROR ", ""));
+        return 1;
+    }
+}

@@ -1,0 +1,439 @@
+package dev.memlogd.daemon;
+
+import java.io.FileDescriptor;
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.Pipe;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import dev.memlogd.core.ring.LogRing;
+import dev.memlogd.core.wire.LinuxKit;
+import dev.memlogd.core.wire.QueryRequest;
+
+/**
+ * The daemon: one thread, one JDK epoll selector, every fd. Each round it receives fds from
+ * the log socket, accepts query clients, reads each ready source once (at most
+ * {@code -read-chunk} bytes, so no source starves the others), splits lines into the ring,
+ * and then lets every follower send what its socket takes.
+ *
+ * <p>Everything here runs on the loop thread, except {@link #stopAndAwait()} (any thread).
+ */
+final class EventLoop implements LineSplitter.LineSink, Follower.LapListener, LogSocket.Receiver {
+    private static final int DATAGRAMS_PER_ROUND = 256;
+    private static final int ACCEPTS_PER_ROUND = 64;
+    private static final long ACCEPT_PAUSE_NANOS = 1_000_000_000L;
+    private static final byte[] MEMLOGD = LinuxKit.SOURCE_MEMLOGD.getBytes(StandardCharsets.UTF_8);
+
+    private final DaemonConfig config;
+    private final Selector selector;
+    private final LogRing ring;
+    private final LogSocket logSocket;
+    private final SelectionKey logKey;
+    private final ServerSocketChannel queryServer;
+    private final SelectionKey acceptKey;
+    private final Path createdQueryPath;
+    private final ByteBuffer readBuffer;
+    private final LineSplitter splitter;
+    private final Clock clock = new Clock();
+    private final OwnLog ownLog = new OwnLog(this::ownMessage);
+    private final List<Follower> followers = new ArrayList<>();
+    private final List<QueryConnection> handshakes = new ArrayList<>();
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private volatile boolean stopping;
+    private int sourceCount;
+    private long acceptPausedUntil;
+    private long lineStamp;
+
+    private EventLoop(DaemonConfig config, Selector selector, LogSocket logSocket, ServerSocketChannel queryServer,
+            Path createdQueryPath) throws IOException {
+        this.config = config;
+        this.selector = selector;
+        this.ring = new LogRing(config.maxLines(), config.maxBytes());
+        this.logSocket = logSocket;
+        this.queryServer = queryServer;
+        this.createdQueryPath = createdQueryPath;
+        this.readBuffer = ByteBuffer.allocateDirect(config.readChunk());
+        this.splitter = new LineSplitter(config.maxLineLength(), this);
+        this.logKey = logSocket.selectable().register(selector, SelectionKey.OP_READ, logSocket);
+        queryServer.configureBlocking(false);
+        this.acceptKey = queryServer.register(selector, SelectionKey.OP_ACCEPT, queryServer);
+        if (config.consoleEcho()) {
+            ConsoleEcho console = ConsoleEcho.start();
+            Follower echo = new Follower("console", console.sink(), ring, ring.nextSeq(), -1, null, true,
+                    config.clientBuffer(), clock, this);
+            echo.attach(console.sink().register(selector, 0, echo));
+            followers.add(echo);
+        }
+    }
+
+    /** Binds (or inherits) both sockets; when this returns, both accept. */
+    static EventLoop open(DaemonConfig config) throws IOException {
+        Selector selector = Selector.open();
+        LogSocket log = config.logFd() >= 0 ? LogSocket.inherit(config.logFd(), LinuxKit.MAX_NAME_LEN)
+                : LogSocket.bind(config.logSocket(), LinuxKit.MAX_NAME_LEN);
+        try {
+            if (config.queryFd() >= 0) {
+                return new EventLoop(config, selector, log,
+                        FdChannels.listeningUnixSocket(FdChannels.fromNumber(config.queryFd())), null);
+            }
+            SocketFiles.claim(config.querySocket(), false);
+            ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+            try {
+                server.bind(UnixDomainSocketAddress.of(config.querySocket()));
+            } catch (IOException e) {
+                server.close();
+                throw new IOException("cannot bind query socket " + config.querySocket() + ": " + e.getMessage(), e);
+            }
+            return new EventLoop(config, selector, log, server, config.querySocket());
+        } catch (IOException | RuntimeException e) {
+            log.close();
+            selector.close();
+            throw e;
+        }
+    }
+
+    String logSocketName() {
+        return logSocket.describe();
+    }
+
+    String querySocketName() {
+        return createdQueryPath != null ? createdQueryPath.toString() : "inherited fd " + config.queryFd();
+    }
+
+    /** Runs until {@link #stopAndAwait()}; then closes every fd and removes the socket files it created. */
+    void run() {
+        try {
+            while (!stopping) {
+                selector.select(this::dispatch, selectTimeoutMillis());
+                serveFollowers();
+                expireHandshakes();
+                resumeAccepting();
+            }
+            ownMessage("memlogd stopping");
+            serveFollowers();
+        } catch (IOException | RuntimeException e) {
+            ownMessage("memlogd event loop failed: " + e);
+            serveFollowers();
+        } finally {
+            closeAll();
+            stopped.countDown();
+        }
+    }
+
+    /** Asks the loop to stop (SIGTERM) and waits a little for it to close everything. */
+    void stopAndAwait() {
+        stopping = true;
+        selector.wakeup();
+        try {
+            stopped.await(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void dispatch(SelectionKey key) {
+        Object what = key.attachment();
+        if (!key.isValid()) {
+            return;
+        }
+        if (what instanceof Source) {
+            readSource((Source) what);
+        } else if (what instanceof Follower) {
+            pumpOrDrop((Follower) what);
+        } else if (what instanceof QueryConnection) {
+            handshake((QueryConnection) what);
+        } else if (what == logSocket) {
+            receiveDatagrams();
+        } else if (what == queryServer) {
+            accept();
+        }
+    }
+
+    // --- sources -------------------------------------------------------------------------
+
+    private void readSource(Source source) {
+        int n;
+        try {
+            n = source.channel.read(readBuffer.clear());
+        } catch (IOException e) {
+            closeSource(source, "read error: " + e.getMessage());
+            return;
+        }
+        if (n < 0) {
+            splitter.endOfInput(source);
+            closeSource(source, null);
+            return;
+        }
+        lineStamp = clock.nowNanos(); // one clock read per read(), not per line
+        splitter.split(source, readBuffer.flip());
+    }
+
+    @Override
+    public void line(Source source, ByteBuffer data, int index, int length, int flags) {
+        ring.append(lineStamp, source.nameBytes, source.nameBytes.length, data, index, length, flags);
+        source.lines++;
+    }
+
+    private void closeSource(Source source, String problem) {
+        source.key.cancel();
+        try {
+            source.channel.close();
+        } catch (IOException e) {
+            // Already gone.
+        }
+        sourceCount--;
+        if (problem != null) {
+            ownLog.report("source-error", source + " closed after " + source.lines + " lines: " + problem);
+        }
+    }
+
+    private void receiveDatagrams() {
+        try {
+            for (int i = 0; i < DATAGRAMS_PER_ROUND && logSocket.receiveOne(this); i++) {
+                // receiveOne hands each datagram to onFds / onBadDatagram
+            }
+        } catch (IOException e) {
+            ownLog.report("log-socket", "receiving on the log socket failed: " + e.getMessage());
+        }
+    }
+
+    @Override
+    public void onFds(byte[] rawName, int rawNameLength, boolean nameTruncated, FileDescriptor[] fds) {
+        SourceNames.Name name = SourceNames.sanitize(rawName, rawNameLength);
+        if (nameTruncated) {
+            ownLog.report("source-name", "source name longer than " + LinuxKit.MAX_NAME_LEN
+                    + " bytes cut to '" + LogSocket.printable(rawName, rawNameLength) + "'");
+        }
+        if (name.changed()) {
+            ownLog.report("source-name", "source name with invalid UTF-8 or control characters stored as '"
+                    + name.name() + "'");
+        }
+        for (FileDescriptor fd : fds) {
+            addSource(name.name(), fd);
+        }
+    }
+
+    @Override
+    public void onBadDatagram(String problem) {
+        ownLog.report("datagram", problem);
+    }
+
+    private void addSource(String name, FileDescriptor fd) {
+        int number = -1;
+        try {
+            number = FdChannels.fdNumber(fd);
+            if (sourceCount >= config.maxSources()) {
+                refuse(fd, "fd for source '" + name + "' refused: already reading -max-sources "
+                        + config.maxSources() + " fds");
+                return;
+            }
+            String refusal = FdInspector.refusal(number);
+            if (refusal != null) {
+                refuse(fd, "fd for source '" + name + "' refused: " + refusal);
+                return;
+            }
+            Pipe.SourceChannel channel = FdChannels.readable(fd);
+            channel.configureBlocking(false);
+            Source source = new Source(name, name.getBytes(StandardCharsets.UTF_8), channel, number);
+            source.key = channel.register(selector, SelectionKey.OP_READ, source);
+            sourceCount++;
+        } catch (IOException | RuntimeException e) {
+            refuse(fd, "fd " + number + " for source '" + name + "' cannot be read: " + e);
+        }
+    }
+
+    private void refuse(FileDescriptor fd, String why) {
+        FdChannels.closeQuietly(fd);
+        ownLog.report("source-refused", why);
+    }
+
+    // --- query clients -------------------------------------------------------------------
+
+    private void accept() {
+        for (int i = 0; i < ACCEPTS_PER_ROUND; i++) {
+            SocketChannel client;
+            try {
+                client = queryServer.accept();
+            } catch (IOException e) {
+                // Out of fds (EMFILE) leaves the socket readable: stop accepting for a moment
+                // rather than spin, and say so.
+                acceptKey.interestOps(0);
+                acceptPausedUntil = System.nanoTime() + ACCEPT_PAUSE_NANOS;
+                ownLog.report("accept", "cannot accept query clients: " + e.getMessage() + "; retrying in 1 s");
+                return;
+            }
+            if (client == null) {
+                return;
+            }
+            startHandshake(client);
+        }
+    }
+
+    private void startHandshake(SocketChannel client) {
+        try {
+            client.configureBlocking(false);
+            if (followers.size() + handshakes.size() >= config.maxClients() + (config.consoleEcho() ? 1 : 0)) {
+                refuseClient(client, "too many query clients (-max-clients " + config.maxClients() + ")");
+                return;
+            }
+            QueryConnection connection = new QueryConnection(client, "query client",
+                    System.nanoTime() + config.modeTimeoutMillis() * 1_000_000L);
+            client.register(selector, SelectionKey.OP_READ, connection);
+            handshakes.add(connection);
+        } catch (IOException e) {
+            closeQuietly(client);
+        }
+    }
+
+    private void handshake(QueryConnection connection) {
+        QueryRequest request;
+        try {
+            request = connection.read();
+        } catch (QueryConnection.Refused e) {
+            handshakes.remove(connection);
+            refuseClient(connection.channel, e.getMessage());
+            return;
+        } catch (IOException e) {
+            handshakes.remove(connection);
+            closeQuietly(connection.channel);
+            return;
+        }
+        if (request == null) {
+            return;
+        }
+        handshakes.remove(connection);
+        SourceFilter filter = SourceFilter.of(request.sources());
+        long[] plan = QueryConnection.plan(request, ring, filter);
+        Follower follower = new Follower("query client", connection.channel, ring, plan[0], plan[1], filter, false,
+                config.clientBuffer(), clock, this);
+        if (plan[2] > 0) {
+            follower.notice(plan[2] + " entries after seq " + request.after() + " were evicted before this request;"
+                    + " continuing with the oldest entry held", plan[2]);
+        } else if (plan[2] < 0) {
+            follower.notice("seq " + request.after() + " was never given out by this memlogd (it restarted);"
+                    + " sending every entry held", -1);
+        }
+        // Interest in reading is dropped: a follower's only input would be its EOF, and a
+        // dump client that half-closes must still get its dump. A gone client fails a write.
+        follower.attach(connection.channel.keyFor(selector));
+        follower.key().attach(follower);
+        follower.key().interestOps(0);
+        followers.add(follower);
+        pumpOrDrop(follower);
+    }
+
+    private void refuseClient(SocketChannel client, String why) {
+        ByteBuffer notice = ByteBuffer.allocate(dev.memlogd.core.wire.EntryJson.maxNoticeLength(why));
+        dev.memlogd.core.wire.EntryJson.encodeNotice(notice, clock.nowNanos(), why, -1);
+        try {
+            client.write(notice.flip()); // best effort: one short line into an empty socket buffer
+        } catch (IOException e) {
+            // The client is already gone.
+        }
+        closeQuietly(client);
+        ownLog.report("query-refused", "query client refused: " + why);
+    }
+
+    private void expireHandshakes() {
+        long now = System.nanoTime();
+        for (Iterator<QueryConnection> it = handshakes.iterator(); it.hasNext();) {
+            QueryConnection connection = it.next();
+            if (now - connection.deadlineNanos >= 0) {
+                it.remove();
+                refuseClient(connection.channel, "no mode byte (or request line) within "
+                        + config.modeTimeoutMillis() + " ms");
+            }
+        }
+    }
+
+    private long selectTimeoutMillis() {
+        long next = Long.MAX_VALUE;
+        for (QueryConnection connection : handshakes) {
+            next = Math.min(next, connection.deadlineNanos);
+        }
+        if (acceptPausedUntil != 0) {
+            next = Math.min(next, acceptPausedUntil);
+        }
+        if (next == Long.MAX_VALUE) {
+            return 0; // block until something happens: an idle daemon wakes for nothing
+        }
+        return Math.max(1, TimeUnit.NANOSECONDS.toMillis(next - System.nanoTime()) + 1);
+    }
+
+    private void resumeAccepting() {
+        if (acceptPausedUntil != 0 && System.nanoTime() - acceptPausedUntil >= 0) {
+            acceptPausedUntil = 0;
+            acceptKey.interestOps(SelectionKey.OP_ACCEPT);
+        }
+    }
+
+    // --- followers -----------------------------------------------------------------------
+
+    private void serveFollowers() {
+        for (int i = 0; i < followers.size(); i++) {
+            Follower follower = followers.get(i);
+            if (!follower.waitsForWritable() && pumpOrDrop(follower)) {
+                i--;
+            }
+        }
+    }
+
+    /** @return true when the follower was finished and removed */
+    private boolean pumpOrDrop(Follower follower) {
+        if (!follower.pump()) {
+            return false;
+        }
+        follower.close();
+        followers.remove(follower);
+        return true;
+    }
+
+    @Override
+    public void lapped(Follower follower, long missed) {
+        ownLog.report("lapped", follower + " fell behind and missed " + missed + " entries");
+    }
+
+    /** Appends one of the daemon's own messages to the ring, as source {@code memlogd}. */
+    void ownMessage(String message) {
+        byte[] bytes = message.getBytes(StandardCharsets.UTF_8);
+        int length = Math.min(bytes.length, config.maxLineLength());
+        ring.append(clock.nowNanos(), MEMLOGD, MEMLOGD.length, ByteBuffer.wrap(bytes), 0, length, 0);
+    }
+
+    private void closeAll() {
+        for (SelectionKey key : selector.keys()) {
+            closeQuietly(key.channel());
+        }
+        try {
+            logSocket.close();
+            queryServer.close();
+            selector.close();
+            if (createdQueryPath != null) {
+                Files.deleteIfExists(createdQueryPath);
+            }
+        } catch (IOException e) {
+            // Exiting anyway.
+        }
+    }
+
+    private static void closeQuietly(java.nio.channels.Channel channel) {
+        try {
+            channel.close();
+        } catch (IOException e) {
+            // Nothing more to do for a channel we are dropping.
+        }
+    }
+}

@@ -1,0 +1,197 @@
+package dev.memlogd.daemon;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectableChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.WritableByteChannel;
+import java.nio.charset.StandardCharsets;
+
+import dev.memlogd.core.ring.LogRing;
+import dev.memlogd.core.ring.RecordDescriptor;
+import dev.memlogd.core.ring.RingCursor;
+import dev.memlogd.core.wire.EntryJson;
+import dev.memlogd.core.wire.GoTime;
+import dev.memlogd.core.wire.LinuxKit;
+import dev.memlogd.core.wire.LogreadFormat;
+
+/**
+ * A reader of the ring: a query client past its handshake, or the console echo.
+ *
+ * <p>It keeps only a cursor into the shared ring and one bounded output buffer; entries are
+ * encoded into the buffer when the channel can take them. It never holds ingest back: when
+ * the ring evicts entries it has not sent, it is lapped, and its stream gets one
+ * {@code memlogd} notice saying how many entries it missed before it goes on from the
+ * oldest entry still held. Event loop thread only.
+ */
+final class Follower {
+    /** Told when a follower is lapped, so the daemon can record it. */
+    interface LapListener {
+        void lapped(Follower follower, long missed);
+    }
+
+    private final String description;
+    private final SelectableChannel channel;
+    private final WritableByteChannel sink;
+    private final LogRing ring;
+    private final RingCursor cursor;
+    private final ByteBuffer out;
+    private final boolean text;
+    private final SourceFilter sources;
+    private final long dumpEnd;
+    private final LapListener lapListener;
+    private final Clock clock;
+    private String pendingNotice;
+    private long pendingNoticeLost;
+    private SelectionKey key;
+    private boolean closed;
+
+    /**
+     * @param startSeq first entry to send
+     * @param dumpEnd  stop (and close) before this seq; -1 to follow forever
+     * @param sources  the sources to send, or null for all
+     */
+    Follower(String description, SelectableChannel channel, LogRing ring, long startSeq, long dumpEnd,
+            SourceFilter sources, boolean text, int bufferSize, Clock clock, LapListener lapListener) {
+        this.description = description;
+        this.channel = channel;
+        this.sink = (WritableByteChannel) channel;
+        this.ring = ring;
+        this.cursor = new RingCursor(ring, startSeq);
+        this.out = ByteBuffer.allocateDirect(bufferSize).flip();
+        this.text = text;
+        this.sources = sources;
+        this.dumpEnd = dumpEnd;
+        this.clock = clock;
+        this.lapListener = lapListener;
+    }
+
+    void attach(SelectionKey key) {
+        this.key = key;
+    }
+
+    SelectionKey key() {
+        return key;
+    }
+
+    SelectableChannel channel() {
+        return channel;
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    /** Queues a notice to send before the next entries (e.g. entries lost before a resume point). */
+    void notice(String msg, long lost) {
+        pendingNotice = msg;
+        pendingNoticeLost = lost;
+    }
+
+    /**
+     * Sends what the channel takes: buffered bytes first, then newly encoded entries.
+     *
+     * @return true when this follower is finished (a dump reached its end) or its channel failed
+     */
+    boolean pump() {
+        try {
+            while (true) {
+                if (out.hasRemaining()) {
+                    sink.write(out);
+                    if (out.hasRemaining()) {
+                        interestWrite(true);
+                        return false;
+                    }
+                }
+                out.clear();
+                fill();
+                out.flip();
+                if (!out.hasRemaining()) {
+                    interestWrite(false);
+                    return dumpEnd >= 0 && cursor.nextSeq() >= dumpEnd;
+                }
+            }
+        } catch (IOException e) {
+            // The reader went away (EPIPE, reset): only this follower ends.
+            return true;
+        }
+    }
+
+    /** Whether the follower waits for its channel to drain. */
+    boolean waitsForWritable() {
+        return out.hasRemaining();
+    }
+
+    private void fill() {
+        long missed = cursor.skipLapped();
+        if (missed > 0) {
+            lapListener.lapped(this, missed);
+            writeNotice("this reader fell behind and missed " + missed + " entries (evicted from the ring before"
+                    + " they could be sent); continuing with the oldest entry held", missed);
+        }
+        if (pendingNotice != null) {
+            writeNotice(pendingNotice, pendingNoticeLost);
+            pendingNotice = null;
+        }
+        ByteBuffer records = ring.buffer();
+        while (cursor.hasNext() && (dumpEnd < 0 || cursor.nextSeq() < dumpEnd)) {
+            int offset = cursor.nextRecordOffset();
+            if (sources != null && !sources.matches(records, offset)) {
+                cursor.advance();
+                continue;
+            }
+            int sourceLength = records.getInt(RecordDescriptor.sourceLengthOffset(offset));
+            int msgLength = records.getInt(RecordDescriptor.msgLengthOffset(offset));
+            int need = text ? LogreadFormat.maxEncodedLength(sourceLength, msgLength)
+                    : EntryJson.maxEncodedLength(sourceLength, msgLength);
+            if (out.remaining() < need) {
+                return;
+            }
+            if (text) {
+                LogreadFormat.encode(records, offset, out);
+            } else {
+                EntryJson.encode(records, offset, out);
+            }
+            cursor.advance();
+        }
+    }
+
+    private void writeNotice(String msg, long lost) {
+        if (text) {
+            out.put((GoTime.formatRfc3339Nano(clock.nowNanos()) + ";" + LinuxKit.SOURCE_MEMLOGD + ";" + msg + "\n")
+                    .getBytes(StandardCharsets.UTF_8));
+        } else {
+            EntryJson.encodeNotice(out, clock.nowNanos(), msg, lost);
+        }
+    }
+
+    private void interestWrite(boolean on) {
+        if (key == null || !key.isValid()) {
+            return;
+        }
+        int ops = key.interestOps();
+        int wanted = on ? ops | SelectionKey.OP_WRITE : ops & ~SelectionKey.OP_WRITE;
+        if (wanted != ops) {
+            key.interestOps(wanted);
+        }
+    }
+
+    /** Closes the channel (the selector drops the key at its next select). */
+    void close() {
+        closed = true;
+        try {
+            channel.close();
+        } catch (IOException e) {
+            // Closing a socket the peer already dropped: nothing to report.
+        }
+    }
+
+    long nextSeq() {
+        return cursor.nextSeq();
+    }
+
+    @Override
+    public String toString() {
+        return description;
+    }
+}

@@ -1,0 +1,177 @@
+package dev.memlogd.daemon;
+
+import java.io.Closeable;
+import java.io.File;
+import java.io.FileDescriptor;
+import java.io.IOException;
+import java.net.SocketException;
+import java.nio.ByteBuffer;
+import java.nio.channels.Pipe;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.BitSet;
+
+import org.newsclub.net.unix.AFUNIXDatagramChannel;
+import org.newsclub.net.unix.AFUNIXSocketAddress;
+import org.newsclub.net.unix.FileDescriptorCast;
+
+/**
+ * The log socket: a Unix datagram socket on which LinuxKit's init (or anyone) sends a source
+ * name as payload and the fds to read under that name in {@code SCM_RIGHTS}.
+ *
+ * <p>Receiving goes through junixsocket, which has two pitfalls handled here: its ancillary
+ * buffer is capped at 256 bytes (about 60 fds), and when a datagram carries more, the kernel
+ * installs the fds that fit, junixsocket throws, and those fds would leak. So before each
+ * receive the open fd numbers are noted, and after a failed receive any new fd that nobody
+ * was handed is closed (the loop is the only thread that opens fds while it runs, so a new
+ * number can only have come from that datagram).
+ *
+ * <p>Single-threaded: the event loop's thread only.
+ */
+final class LogSocket implements Closeable {
+    /** What one receive produced. */
+    interface Receiver {
+        /** A datagram with fds; the receiver owns (and must close or keep) every fd. */
+        void onFds(byte[] rawName, int rawNameLength, boolean nameTruncated, FileDescriptor[] fds);
+
+        /** A datagram that could not be used; {@code problem} says why, for a memlogd entry. */
+        void onBadDatagram(String problem);
+    }
+
+    private final AFUNIXDatagramChannel channel;
+    private final Path createdPath;
+    private final ByteBuffer payload;
+    private final byte[] name;
+
+    private LogSocket(AFUNIXDatagramChannel channel, Path createdPath, int maxNameLength) throws IOException {
+        this.channel = channel;
+        this.createdPath = createdPath;
+        // One byte more than a name may have, to tell a long name from one of exactly the limit.
+        this.payload = ByteBuffer.allocateDirect(maxNameLength + 1);
+        this.name = new byte[maxNameLength + 1];
+        channel.configureBlocking(false);
+        channel.setAncillaryReceiveBufferSize(256);
+    }
+
+    /** Binds a new socket at {@code path}, replacing a stale socket file nobody listens on. */
+    static LogSocket bind(Path path, int maxNameLength) throws IOException {
+        SocketFiles.claim(path, true);
+        AFUNIXDatagramChannel channel = AFUNIXDatagramChannel.open();
+        try {
+            channel.bind(AFUNIXSocketAddress.of(path));
+        } catch (IOException e) {
+            channel.close();
+            throw new IOException("cannot bind log socket " + path + ": " + e.getMessage(), e);
+        }
+        return new LogSocket(channel, path, maxNameLength);
+    }
+
+    /** Uses an inherited, bound datagram socket ({@code -fd-log}). */
+    static LogSocket inherit(int fd, int maxNameLength) throws IOException {
+        try {
+            return new LogSocket(FileDescriptorCast.unsafeUsing(fd).as(AFUNIXDatagramChannel.class), null,
+                    maxNameLength);
+        } catch (IOException | RuntimeException e) {
+            throw new IOException("-fd-log " + fd + " is not a usable Unix datagram socket: " + e.getMessage(), e);
+        }
+    }
+
+    /** A second channel on a dup of the socket's fd, for the JDK selector to watch (read nothing through it). */
+    Pipe.SourceChannel selectable() throws IOException {
+        Pipe.SourceChannel watch = FdChannels.readable(
+                FileDescriptorCast.duplicating(channel.getFileDescriptor()).getFileDescriptor());
+        watch.configureBlocking(false);
+        return watch;
+    }
+
+    /**
+     * Receives one datagram, if one is waiting, and hands it to {@code receiver}.
+     *
+     * @return false when no datagram was waiting
+     */
+    boolean receiveOne(Receiver receiver) throws IOException {
+        BitSet before = openFds();
+        payload.clear();
+        FileDescriptor[] fds;
+        try {
+            channel.receive(payload);
+            fds = channel.getReceivedFileDescriptors();
+        } catch (SocketException e) {
+            int strays = closeStrays(before);
+            receiver.onBadDatagram("datagram dropped: " + e.getMessage()
+                    + (strays > 0 ? "; closed " + strays + " fds it carried (at most about 60 fit in one datagram)"
+                            : ""));
+            return true;
+        }
+        // An unbound sender makes receive() return null even when a datagram arrived.
+        int length = payload.position();
+        if (length == 0 && (fds == null || fds.length == 0)) {
+            return false;
+        }
+        boolean truncated = length > name.length - 1;
+        int kept = Math.min(length, name.length - 1);
+        payload.flip();
+        payload.get(name, 0, kept);
+        if (fds == null || fds.length == 0) {
+            receiver.onBadDatagram("datagram named '" + printable(name, kept) + "' carried no fd; ignored");
+            return true;
+        }
+        receiver.onFds(name, kept, truncated, fds);
+        return true;
+    }
+
+    /** The path we bound, or a description of the inherited fd. */
+    String describe() {
+        return createdPath != null ? createdPath.toString() : "inherited fd";
+    }
+
+    /** Closes the socket and removes its file if this process created it. */
+    @Override
+    public void close() throws IOException {
+        channel.close();
+        if (createdPath != null) {
+            Files.deleteIfExists(createdPath);
+        }
+    }
+
+    static String printable(byte[] bytes, int length) {
+        StringBuilder sb = new StringBuilder();
+        String s = new String(bytes, 0, Math.min(length, 64), java.nio.charset.StandardCharsets.UTF_8);
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            sb.append(c < 0x20 || c == 0x7f ? '?' : c);
+        }
+        return length > 64 ? sb + "..." : sb.toString();
+    }
+
+    private static BitSet openFds() {
+        BitSet open = new BitSet();
+        String[] names = new File("/proc/self/fd").list();
+        if (names != null) {
+            for (String n : names) {
+                open.set(Integer.parseInt(n));
+            }
+        }
+        return open;
+    }
+
+    private static int closeStrays(BitSet before) {
+        BitSet after = openFds();
+        after.andNot(before);
+        int closed = 0;
+        for (int fd = after.nextSetBit(0); fd >= 0; fd = after.nextSetBit(fd + 1)) {
+            // The /proc listing's own fd is new too, but already closed: readlink tells.
+            String target = FdInspector.linkTarget(fd);
+            if (target == null || target.startsWith("/proc/")) {
+                continue;
+            }
+            try {
+                FdChannels.closeQuietly(FdChannels.fromNumber(fd));
+                closed++;
+            } catch (IOException e) {
+                // Not ours to close after all.
+            }
+        }
+        return closed;
+    }
+}

@@ -1,0 +1,157 @@
+package dev.memlogd.daemon;
+
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+import dev.memlogd.core.cli.VersionProvider;
+import dev.memlogd.core.wire.EntryJson;
+import dev.memlogd.core.wire.LinuxKit;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code memlogd}: LinuxKit's in-memory log daemon. Parses LinuxKit's flags (Go syntax:
+ * {@code -flag}, {@code --flag}, {@code -flag=value}, {@code -flag value}) and ours, then
+ * starts the {@link EventLoop}.
+ */
+@Command(name = "memlogd", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        sortOptions = false,
+        description = {
+            "Keeps the log lines of every fd handed to it over the log socket in a bounded in-memory ring,",
+            "and serves them on the query socket (LinuxKit's memlogd protocol, see docs/protocol.md)."},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "0:stopped by SIGTERM, or started in the background (-daemonize)",
+            "1:could not start (socket in use, bad JDK, ...)",
+            "2:bad command line"})
+public final class MemlogdCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = {"-socket-log", "--socket-log"}, paramLabel = "PATH",
+            description = "Log socket: datagrams carrying a source name and fds (default: ${DEFAULT-VALUE}).")
+    Path logSocket = Path.of(LinuxKit.DEFAULT_LOG_SOCKET);
+
+    @Option(names = {"-socket-query", "--socket-query"}, paramLabel = "PATH",
+            description = "Query socket (default: ${DEFAULT-VALUE}).")
+    Path querySocket = Path.of(LinuxKit.DEFAULT_QUERY_SOCKET);
+
+    @Option(names = {"-fd-log", "--fd-log"}, paramLabel = "FD",
+            description = "Use this inherited, bound datagram socket instead of -socket-log (default: ${DEFAULT-VALUE}).")
+    int logFd = -1;
+
+    @Option(names = {"-fd-query", "--fd-query"}, paramLabel = "FD",
+            description = "Use this inherited, listening stream socket instead of -socket-query (default: ${DEFAULT-VALUE}).")
+    int queryFd = -1;
+
+    @Option(names = {"-max-lines", "--max-lines"}, paramLabel = "N",
+            description = "Entries kept in the ring (default: ${DEFAULT-VALUE}).")
+    int maxLines = LinuxKit.DEFAULT_MAX_LINES;
+
+    @Option(names = {"-max-line-len", "--max-line-len"}, paramLabel = "BYTES",
+            description = "Bytes kept per line; the rest of a longer line is dropped and the entry"
+                    + " marked truncated (default: ${DEFAULT-VALUE}).")
+    int maxLineLength = LinuxKit.DEFAULT_MAX_LINE_LEN;
+
+    @Option(names = {"-daemonize", "--daemonize"}, arity = "0..1", fallbackValue = "true",
+            description = "Bind both sockets, run in the background, and return 0 once they accept.")
+    boolean daemonize;
+
+    @Option(names = {"-max-bytes", "--max-bytes"}, paramLabel = "BYTES",
+            description = "Bytes of entries kept in the ring, headers included (default: ${DEFAULT-VALUE}).")
+    int maxBytes = 8 << 20;
+
+    @Option(names = {"-max-sources", "--max-sources"}, paramLabel = "N",
+            description = "Fds read at once; more are refused with a memlogd entry (default: ${DEFAULT-VALUE}).")
+    int maxSources = 4096;
+
+    @Option(names = {"-max-clients", "--max-clients"}, paramLabel = "N",
+            description = "Query connections at once; more are refused (default: ${DEFAULT-VALUE}).")
+    int maxClients = 64;
+
+    @Option(names = {"-client-buffer", "--client-buffer"}, paramLabel = "BYTES",
+            description = "Output buffered per query connection, and for the console (default: ${DEFAULT-VALUE}).")
+    int clientBuffer = 64 << 10;
+
+    @Option(names = {"-read-chunk", "--read-chunk"}, paramLabel = "BYTES",
+            description = "Bytes read from one source per loop round, so no source starves"
+                    + " the others (default: ${DEFAULT-VALUE}).")
+    int readChunk = 16 << 10;
+
+    @Option(names = {"-mode-timeout", "--mode-timeout"}, paramLabel = "MS",
+            description = "A query client that sends no mode byte (or request) within this is told"
+                    + " and disconnected (default: ${DEFAULT-VALUE}).")
+    long modeTimeoutMillis = 5000;
+
+    @Option(names = {"-no-console", "--no-console"}, arity = "0..1", fallbackValue = "true",
+            description = "Do not print entries on stdout (the default in the foreground is to print"
+                    + " them in logread's format, as LinuxKit does; a stalled stdout never stalls ingest).")
+    boolean noConsole;
+
+    @Option(names = {"-ready-fd", "--ready-fd"}, paramLabel = "FD", hidden = true,
+            description = "Write READY (or ERROR reason) to this fd once both sockets accept, then close it."
+                    + " Used by the launcher for -daemonize.")
+    int readyFd = -1;
+
+    @Override
+    public Integer call() throws Exception {
+        DaemonConfig config = config();
+        if (daemonize && readyFd < 0) {
+            // Started as `java -jar memlogd.jar -daemonize` rather than through bin/memlogd.
+            return Daemonizer.spawnAndWait(spec.commandLine().getErr());
+        }
+        EventLoop loop;
+        try {
+            FdChannels.selfTest();
+            loop = EventLoop.open(config);
+        } catch (IOException | RuntimeException e) {
+            String reason = "memlogd: cannot start: " + e.getMessage();
+            if (!Daemonizer.reportReady(readyFd, "ERROR " + reason)) {
+                spec.commandLine().getErr().println(reason);
+            }
+            return 1;
+        }
+        loop.ownMessage("memlogd " + new VersionProvider().getVersion()[0] + " started on JDK "
+                + Runtime.version() + ": log " + loop.logSocketName() + ", query " + loop.querySocketName()
+                + ", max-lines " + maxLines + ", max-bytes " + maxBytes);
+        Daemonizer.reportReady(readyFd, "READY");
+        Runtime.getRuntime().addShutdownHook(new Thread(loop::stopAndAwait, "memlogd-shutdown"));
+        loop.run();
+        return 0;
+    }
+
+    private DaemonConfig config() {
+        int minBuffer = EntryJson.maxEncodedLength(LinuxKit.MAX_NAME_LEN, maxLineLength);
+        require(maxLines >= 1, "-max-lines must be at least 1: " + maxLines);
+        require(maxLineLength >= 1, "-max-line-len must be at least 1: " + maxLineLength);
+        require(maxBytes >= 4096, "-max-bytes must be at least 4096: " + maxBytes);
+        require(maxSources >= 1, "-max-sources must be at least 1: " + maxSources);
+        require(maxClients >= 1, "-max-clients must be at least 1: " + maxClients);
+        require(clientBuffer >= minBuffer, "-client-buffer must hold one entry of -max-line-len "
+                + maxLineLength + " bytes, at least " + minBuffer + ": " + clientBuffer);
+        require(readChunk >= 1, "-read-chunk must be at least 1: " + readChunk);
+        require(modeTimeoutMillis >= 1, "-mode-timeout must be at least 1: " + modeTimeoutMillis);
+        return new DaemonConfig(logSocket, querySocket, logFd, queryFd, maxLines, maxBytes, maxLineLength,
+                maxSources, maxClients, clientBuffer, readChunk, modeTimeoutMillis, !noConsole && !daemonize);
+    }
+
+    private void require(boolean ok, String message) {
+        if (!ok) {
+            throw new CommandLine.ParameterException(spec.commandLine(), message);
+        }
+    }
+
+    /** Parses, runs, exits. */
+    public static void main(String[] args) {
+        CommandLine cl = new CommandLine(new MemlogdCommand());
+        cl.setOut(new PrintWriter(new FileOutputStream(java.io.FileDescriptor.out), true, StandardCharsets.UTF_8));
+        System.exit(cl.execute(args));
+    }
+}
