@@ -34,9 +34,11 @@ import java.util.Objects;
  *   <li>places the record at the tail offset if it fits before the end of the buffer;
  *       otherwise a padding record ({@link RecordDescriptor#FLAG_PADDING}) covers the tail
  *       from the tail offset to the end and the record starts at offset 0;</li>
- *   <li>evicts oldest entries until the span from the start of the oldest held record to
- *       the end of the new record, padding included, is at most {@code capacity()} bytes,
- *       i.e. until the new record and the padding overlap no held record.</li>
+ *   <li>evicts oldest entries until {@code bytesUsed() + padding + alignedLength <=
+ *       capacity()}: the span from the start of the oldest held record to the end of the new
+ *       record, padding included, fits in the buffer, so neither the new record nor the
+ *       padding overlaps a held record. If that empties the ring, no padding is kept: the
+ *       record alone is held, at offset 0 when it did not fit before the end.</li>
  * </ol>
  * A record longer than {@code capacity()} is rejected by {@link #append}; the constructor
  * does not know the largest source or line, so whoever configures the ring must choose
@@ -44,20 +46,23 @@ import java.util.Objects;
  */
 public final class LogRing {
     /** Smallest accepted {@code maxBytes}. */
-    public static final int MIN_CAPACITY = 4096;
-    /** Largest accepted {@code maxBytes}: the largest aligned heap buffer every JVM allocates. */
-    public static final int MAX_CAPACITY = (Integer.MAX_VALUE - 8) & -ALIGNMENT;
+    static final int MIN_CAPACITY = 4096;
+    /** Largest accepted {@code maxBytes}: rounding it up to the alignment cannot overflow. */
+    static final int MAX_CAPACITY = (Integer.MAX_VALUE - 8) & -ALIGNMENT;
 
     private final ByteBuffer buffer;
     private final ByteBuffer readOnlyBuffer;
     private final int capacity;
     private final int maxLines;
-    /** Position of each held record, at slot {@code seq % maxLines}; offset = position % capacity. */
-    private final long[] recordPositions;
+    /** Offset of each held record in {@link #buffer}, at slot {@code seq % maxLines}. */
+    private final int[] recordOffsets;
 
-    /** Positions only grow: where the next record (or padding) goes, and where the oldest starts. */
-    private long tailPosition;
-    private long headPosition;
+    /** Where the next record (or padding) goes, in {@code [0, capacity)}. */
+    private int tailOffset;
+    /** Offset of the oldest held record; equals {@link #tailOffset} when empty. */
+    private int headOffset;
+    /** Bytes from {@link #headOffset} to {@link #tailOffset}, padding included; kept because head == tail means both empty and full. */
+    private int bytesUsed;
     private long oldestSeq = 1;
     private long nextSeq = 1;
     private long evictedCount;
@@ -66,9 +71,9 @@ public final class LogRing {
      * Preallocates the buffer and the index.
      *
      * @param maxLines most entries held, at least 1
-     * @param maxBytes most bytes held, in [{@link #MIN_CAPACITY}, {@link #MAX_CAPACITY}];
+     * @param maxBytes most bytes held, at least 4096 (and at most {@code Integer.MAX_VALUE - 15});
      *                 rounded up to a multiple of {@link RecordDescriptor#ALIGNMENT}
-     * @throws IllegalArgumentException if either is out of range
+     * @throws IllegalArgumentException if either is out of range; the message has the value
      */
     public LogRing(int maxLines, int maxBytes) {
         if (maxLines < 1) {
@@ -83,7 +88,7 @@ public final class LogRing {
         this.buffer = ByteBuffer.allocate(capacity);
         // One view for all readers, so that buffer() allocates nothing and cannot write.
         this.readOnlyBuffer = buffer.asReadOnlyBuffer();
-        this.recordPositions = new long[maxLines];
+        this.recordOffsets = new int[maxLines];
     }
 
     /**
@@ -101,8 +106,9 @@ public final class LogRing {
      * @param flags        record flags, e.g. {@link RecordDescriptor#FLAG_TRUNCATED}; must not
      *                     include {@link RecordDescriptor#FLAG_PADDING}
      * @return the sequence number given to the entry
-     * @throws IllegalArgumentException if the record is longer than {@link #capacity()}, or
-     *                                  flags include {@code FLAG_PADDING}
+     * @throws IllegalArgumentException if the aligned record is longer than {@link #capacity()}
+     *                                  (the message has both sizes), or flags include
+     *                                  {@code FLAG_PADDING}
      * @throws IndexOutOfBoundsException if a length or index lies outside its array or buffer
      */
     public long append(long timeNanos, byte[] source, int sourceLength, ByteBuffer msg,
@@ -121,30 +127,33 @@ public final class LogRing {
                     + recordLength + " (sourceLength=" + sourceLength + ", msgLength=" + msgLength
                     + "), capacity=" + capacity);
         }
+        int aligned = (int) alignedLength;
 
         if (size() == maxLines) {
             evictOldest();
         }
-        int tailOffset = offset(tailPosition);
-        long paddingLength = tailOffset + alignedLength > capacity ? capacity - tailOffset : 0;
-        long recordPosition = tailPosition + paddingLength;
-        long endPosition = recordPosition + alignedLength;
-        while (size() > 0 && endPosition - headPosition > capacity) {
+        // Records never wrap; the padding is a multiple of ALIGNMENT, so it has room for its header.
+        int paddingLength = tailOffset + aligned > capacity ? capacity - tailOffset : 0;
+        while (size() > 0 && (long) bytesUsed + paddingLength + aligned > capacity) {
             evictOldest();
         }
+        int recordOffset = paddingLength > 0 ? 0 : tailOffset;
         if (size() == 0) {
             // Nothing held before the new record: a padding record would lie outside the ring.
-            headPosition = recordPosition;
+            headOffset = recordOffset;
         } else if (paddingLength > 0) {
-            buffer.putInt(tailOffset + LENGTH_OFFSET, (int) paddingLength);
+            buffer.putInt(tailOffset + LENGTH_OFFSET, paddingLength);
             buffer.putInt(RecordDescriptor.flagsOffset(tailOffset), FLAG_PADDING);
+            bytesUsed += paddingLength;
         }
 
         long seq = nextSeq++;
-        writeRecord(offset(recordPosition), (int) recordLength, seq, timeNanos, source,
-                sourceLength, msg, msgIndex, msgLength, flags);
-        recordPositions[slot(seq)] = recordPosition;
-        tailPosition = endPosition;
+        writeRecord(recordOffset, (int) recordLength, seq, timeNanos, source, sourceLength,
+                msg, msgIndex, msgLength, flags);
+        recordOffsets[slot(seq)] = recordOffset;
+        bytesUsed += aligned;
+        int end = recordOffset + aligned;
+        tailOffset = end == capacity ? 0 : end;
         return seq;
     }
 
@@ -165,8 +174,17 @@ public final class LogRing {
     private void evictOldest() {
         oldestSeq++;
         evictedCount++;
-        // The next held record, not the byte after the evicted one: that skips any padding.
-        headPosition = oldestSeq == nextSeq ? tailPosition : recordPositions[slot(oldestSeq)];
+        if (oldestSeq == nextSeq) {
+            headOffset = tailOffset;
+            bytesUsed = 0;
+            return;
+        }
+        // The next held record, not the byte after the evicted one: that also drops any
+        // padding between them. Two held records never share an offset, so 0 means a lap.
+        int next = recordOffsets[slot(oldestSeq)];
+        int freed = next - headOffset;
+        bytesUsed -= freed > 0 ? freed : freed + capacity;
+        headOffset = next;
     }
 
     /** Sequence number of the oldest entry held; equals {@link #nextSeq()} when empty. */
@@ -174,7 +192,7 @@ public final class LogRing {
         return oldestSeq;
     }
 
-    /** Sequence number the next {@link #append} will return. */
+    /** Sequence number the next {@link #append} will return; 1 for a new ring. */
     public long nextSeq() {
         return nextSeq;
     }
@@ -186,11 +204,11 @@ public final class LogRing {
 
     /**
      * Bytes from the start of the oldest held record to the end of the newest: the held
-     * records' aligned lengths plus any padding record between them. At most
+     * records' aligned lengths plus the padding record, if one lies between them. At most
      * {@link #capacity()}; 0 when empty.
      */
     public int bytesUsed() {
-        return (int) (tailPosition - headPosition);
+        return bytesUsed;
     }
 
     /**
@@ -203,15 +221,15 @@ public final class LogRing {
             throw new IllegalArgumentException("seq not held: seq=" + seq + ", oldestSeq="
                     + oldestSeq + ", nextSeq=" + nextSeq);
         }
-        return offset(recordPositions[slot(seq)]);
+        return recordOffsets[slot(seq)];
     }
 
     /**
      * The records, for reading with absolute gets at {@link RecordDescriptor} offsets from
-     * {@link #recordOffset(long)}. The view is read-only and shared by every caller: its
-     * content is valid only until the next {@link #append}, which may overwrite any record
-     * not held any more; its position and limit are not used by the ring (a reader that
-     * wants to set them should keep its own {@code duplicate()}).
+     * {@link #recordOffset(long)}. The view is read-only and shared by every caller: do not
+     * change its position or limit (a reader that wants to should take its own
+     * {@code duplicate()}). Its content is valid only until the next {@link #append}, which
+     * may overwrite any record that is no longer held.
      */
     public ByteBuffer buffer() {
         return readOnlyBuffer;
@@ -232,29 +250,7 @@ public final class LogRing {
         return capacity;
     }
 
-    /**
-     * Time of a held entry, ns since the epoch.
-     *
-     * @throws IllegalArgumentException if {@code seq} is not held
-     */
-    public long timeNanos(long seq) {
-        return buffer.getLong(RecordDescriptor.timeOffset(recordOffset(seq)));
-    }
-
-    /**
-     * Flags of a held entry.
-     *
-     * @throws IllegalArgumentException if {@code seq} is not held
-     */
-    public int flags(long seq) {
-        return buffer.getInt(RecordDescriptor.flagsOffset(recordOffset(seq)));
-    }
-
     private int slot(long seq) {
         return (int) (seq % maxLines);
-    }
-
-    private int offset(long position) {
-        return (int) (position % capacity);
     }
 }

@@ -97,6 +97,34 @@ class RingCursorTest {
     }
 
     @Test
+    void cursorOnEmptyRingIsNeitherLappedNorReadable() {
+        LogRing ring = new LogRing(MAX_LINES, 4096);
+
+        RingCursor cursor = new RingCursor(ring, ring.nextSeq());
+
+        assertAll(
+                () -> assertEquals(1, cursor.nextSeq()),
+                () -> assertEquals(0, cursor.lapped()),
+                () -> assertEquals(0, cursor.skipLapped()),
+                () -> assertFalse(cursor.hasNext()));
+    }
+
+    @Test
+    void cursorLappedByByteBudgetCountsTheEntriesItMissed() {
+        LogRing ring = new LogRing(1000, 4096);
+        RingCursor cursor = new RingCursor(ring, 1);
+        byte[] msg = new byte[1024 - RecordDescriptor.HEADER_LENGTH]; // 4 records fill the ring
+
+        for (int i = 0; i < 10; i++) {
+            ring.append(0, new byte[0], 0, ByteBuffer.wrap(msg), 0, msg.length, 0);
+        }
+
+        assertEquals(6, cursor.lapped());
+        assertEquals(6, cursor.skipLapped());
+        assertEquals(7, cursor.nextSeq());
+    }
+
+    @Test
     void seekBeyondRingTailIsRejectedWithValues() {
         LogRing ring = new LogRing(MAX_LINES, 4096);
         RingCursor cursor = new RingCursor(ring, 1);
