@@ -125,7 +125,9 @@ final class EventLoop implements LineSplitter.LineSink, Follower.LapListener, Lo
             ownMessage("memlogd stopping");
             serveFollowers();
         } catch (IOException | RuntimeException e) {
-            ownMessage("memlogd event loop failed: " + e);
+            // Only a bug gets here (per-key failures are handled in dispatch): say where.
+            ownMessage("memlogd event loop failed: " + e + " at " + java.util.Arrays.toString(e.getStackTrace()));
+            e.printStackTrace();
             serveFollowers();
         } finally {
             closeAll();
@@ -145,6 +147,25 @@ final class EventLoop implements LineSplitter.LineSink, Follower.LapListener, Lo
     }
 
     private void dispatch(SelectionKey key) {
+        try {
+            dispatchOrThrow(key);
+        } catch (RuntimeException e) {
+            // A bug met by one fd must not take the daemon down for everyone: drop that fd only.
+            ownMessage("memlogd: internal error on " + key.attachment() + ", closing it: " + e + " at "
+                    + (e.getStackTrace().length > 0 ? e.getStackTrace()[0] : "?"));
+            if (key.attachment() instanceof Source) {
+                closeSource((Source) key.attachment(), null);
+            } else if (key.attachment() instanceof Follower) {
+                followers.remove(key.attachment());
+                ((Follower) key.attachment()).close();
+            } else if (key.attachment() instanceof QueryConnection) {
+                handshakes.remove(key.attachment());
+                closeQuietly(key.channel());
+            }
+        }
+    }
+
+    private void dispatchOrThrow(SelectionKey key) {
         Object what = key.attachment();
         if (!key.isValid()) {
             return;

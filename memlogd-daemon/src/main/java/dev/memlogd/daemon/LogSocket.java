@@ -3,6 +3,7 @@ package dev.memlogd.daemon;
 import java.io.Closeable;
 import java.io.File;
 import java.io.FileDescriptor;
+import java.io.FileInputStream;
 import java.io.IOException;
 import java.net.SocketException;
 import java.nio.ByteBuffer;
@@ -151,6 +152,14 @@ final class LogSocket implements Closeable {
             for (String n : names) {
                 open.set(Integer.parseInt(n));
             }
+        }
+        // The listing itself had the lowest free fd open; that number is free again now and
+        // is where the kernel would put the first fd of the next datagram, so it must not
+        // count as "open before". Opening /dev/null gets exactly that lowest free number.
+        try (FileInputStream probe = new FileInputStream("/dev/null")) {
+            open.clear(FdChannels.fdNumber(probe.getFD()));
+        } catch (IOException e) {
+            // Out of fds: the receive that follows will fail too, and is reported.
         }
         return open;
     }

@@ -124,6 +124,7 @@ class LogSocketTest implements LogSocket.Receiver {
                 fds[i] = in.getFD();
             }
             int before = openFdCount();
+            String beforeList = listFds();
             send("many".getBytes(StandardCharsets.UTF_8), fds);
 
             receiveAll();
@@ -131,7 +132,7 @@ class LogSocketTest implements LogSocket.Receiver {
             assertEquals(1, problems.size(), problems.toString());
             assertTrue(problems.get(0).contains("closed"), problems.get(0));
             assertTrue(names.isEmpty());
-            assertEquals(before, openFdCount(), "fds leaked by the truncated datagram");
+            assertEquals(before, openFdCount(), "fds leaked by the truncated datagram: before " + beforeList + " after " + listFds());
         } finally {
             for (FileInputStream in : streams) {
                 in.close();
@@ -153,6 +154,14 @@ class LogSocketTest implements LogSocket.Receiver {
                 () -> LogSocket.bind(path, 512));
 
         assertTrue(live.getMessage().contains("already running"), live.getMessage());
+    }
+
+    private static String listFds() {
+        StringBuilder sb = new StringBuilder();
+        for (String fd : new File("/proc/self/fd").list()) {
+            sb.append(fd).append('=').append(FdInspector.describe(Integer.parseInt(fd))).append(' ');
+        }
+        return sb.toString();
     }
 
     private static int openFdCount() {

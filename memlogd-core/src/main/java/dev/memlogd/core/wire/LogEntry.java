@@ -1,0 +1,16 @@
+package dev.memlogd.core.wire;
+
+/**
+ * One entry as a query client receives it (see {@link LogEntryJson#parse}).
+ *
+ * <p>Immutable, so thread-safe. No validation: it holds what a daemon sent.
+ *
+ * @param time      the time text exactly as sent (RFC 3339; see {@link GoTime})
+ * @param source    the source name
+ * @param msg       the message
+ * @param seq       our daemon's sequence number, -1 when absent (LinuxKit's memlogd, or a notice)
+ * @param truncated whether the daemon cut the line at {@code -max-line-len}
+ * @param lost      in the daemon's notices, how many entries the client missed; -1 when absent
+ */
+public record LogEntry(String time, String source, String msg, long seq, boolean truncated, long lost) {
+}

@@ -1,0 +1,179 @@
+package dev.memlogd.core.wire;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Our extended query ({@link LinuxKit#MODE_QUERY}): after the mode byte the client sends one
+ * JSON object and {@code '\n'}, at most 64 KiB, for example
+ * {@code {"follow":true,"after":41,"sources":["sshd","sshd.out"]}}.
+ *
+ * <p>JSON fields, all optional: {@code dump} (default true), {@code follow} (default false),
+ * {@code after} (default: not given), {@code tail} (default: all), {@code sources} (default:
+ * all). Unknown fields are refused: this is our own extension, so a typo should fail loudly
+ * rather than silently send everything.
+ *
+ * <p>Immutable, so thread-safe.
+ *
+ * @param dump    send the entries held
+ * @param follow  then keep sending new entries
+ * @param after   only entries with a seq greater than this; -1 when not given
+ * @param tail    of the dump, only the last {@code tail} matching entries; -1 for all
+ * @param sources only these source names; empty for all
+ */
+public record QueryRequest(boolean dump, boolean follow, long after, int tail, List<String> sources) {
+    private static final String FIELDS = "dump, follow, after, tail, sources";
+
+    /**
+     * @throws IllegalArgumentException when both dump and follow are false, {@code after} or
+     *         {@code tail} is below -1, or {@code sources} is null or holds a null
+     */
+    public QueryRequest {
+        if (!dump && !follow) {
+            throw new IllegalArgumentException("a query with dump and follow both false would send nothing");
+        }
+        if (after < -1) {
+            throw new IllegalArgumentException("after must be a seq (>= 0), or -1 for none: " + after);
+        }
+        if (tail < -1) {
+            throw new IllegalArgumentException("tail must be a count (>= 0), or -1 for all: " + tail);
+        }
+        // List.of(...).contains(null) throws, so look for null by hand.
+        if (sources == null || sources.stream().anyMatch(java.util.Objects::isNull)) {
+            throw new IllegalArgumentException("sources must be a list of names: " + sources);
+        }
+        sources = List.copyOf(sources);
+    }
+
+    /** Compact JSON, fields in the order dump, follow, after, tail, sources, defaults left out. */
+    public String toJson() {
+        StringBuilder sb = new StringBuilder("{");
+        if (!dump) {
+            field(sb, "dump").append("false");
+        }
+        if (follow) {
+            field(sb, "follow").append("true");
+        }
+        if (after >= 0) {
+            field(sb, "after").append(after);
+        }
+        if (tail >= 0) {
+            field(sb, "tail").append(tail);
+        }
+        if (!sources.isEmpty()) {
+            field(sb, "sources").append('[');
+            for (int i = 0; i < sources.size(); i++) {
+                if (i > 0) {
+                    sb.append(',');
+                }
+                quote(sb, sources.get(i));
+            }
+            sb.append(']');
+        }
+        return sb.append('}').toString();
+    }
+
+    /**
+     * Parses the request line (without its newline).
+     *
+     * @throws IllegalArgumentException saying what is wrong: malformed JSON, a field of the wrong
+     *         type, a duplicate or unknown field, a negative {@code after} or {@code tail}, or
+     *         dump and follow both false
+     */
+    public static QueryRequest parse(String json) {
+        JsonReader r = new JsonReader(json);
+        boolean dump = true;
+        boolean follow = false;
+        long after = -1;
+        int tail = -1;
+        List<String> sources = List.of();
+        Set<String> seen = new HashSet<>();
+        for (String name = r.beginObject(); name != null; name = r.nextField()) {
+            if (!seen.add(name)) {
+                throw r.fail("duplicate field \"" + name + "\"");
+            }
+            switch (name) {
+                case "dump" -> dump = bool(r, name);
+                case "follow" -> follow = bool(r, name);
+                case "after" -> after = count(r, name, Long.MAX_VALUE);
+                case "tail" -> tail = (int) count(r, name, Integer.MAX_VALUE);
+                case "sources" -> sources = names(r);
+                default -> throw r.fail("unknown field \"" + name + "\" (known: " + FIELDS + ")");
+            }
+        }
+        r.expectEnd();
+        if (!dump && !follow) {
+            throw new IllegalArgumentException("\"dump\":false without \"follow\":true would send nothing: " + json);
+        }
+        return new QueryRequest(dump, follow, after, tail, sources);
+    }
+
+    private static boolean bool(JsonReader r, String name) {
+        char c = r.peek();
+        if (c != 't' && c != 'f') {
+            throw r.fail("\"" + name + "\" must be true or false");
+        }
+        return r.readBoolean();
+    }
+
+    private static long count(JsonReader r, String name, long max) {
+        char c = r.peek();
+        if (c != '-' && (c < '0' || c > '9')) {
+            throw r.fail("\"" + name + "\" must be a non-negative integer");
+        }
+        long v = r.readLong();
+        if (v < 0 || v > max) {
+            throw r.fail("\"" + name + "\" must be an integer from 0 to " + max + ", not " + v);
+        }
+        return v;
+    }
+
+    private static List<String> names(JsonReader r) {
+        if (r.peek() != '[') {
+            throw r.fail("\"sources\" must be an array of strings");
+        }
+        List<String> names = new ArrayList<>();
+        if (r.beginArray()) {
+            do {
+                if (r.peek() != '"') {
+                    throw r.fail("\"sources\" must hold only strings");
+                }
+                names.add(r.readString());
+            } while (r.nextElement());
+        }
+        return names;
+    }
+
+    private static StringBuilder field(StringBuilder sb, String name) {
+        if (sb.length() > 1) {
+            sb.append(',');
+        }
+        return sb.append('"').append(name).append("\":");
+    }
+
+    /** A JSON string literal; non-ASCII is kept as is (the line is sent as UTF-8). */
+    private static void quote(StringBuilder sb, String s) {
+        sb.append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '"' || c == '\\') {
+                sb.append('\\').append(c);
+            } else if (c < 0x20 || Character.isSurrogate(c) && !isPaired(s, i)) {
+                // Control characters must be escaped; a lone surrogate has no UTF-8 form, so
+                // it is sent escaped (the reader turns it into U+FFFD, as Go does).
+                sb.append(String.format("\\u%04x", (int) c));
+            } else {
+                sb.append(c);
+            }
+        }
+        sb.append('"');
+    }
+
+    private static boolean isPaired(String s, int i) {
+        char c = s.charAt(i);
+        return Character.isHighSurrogate(c) ? i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))
+                : i > 0 && Character.isHighSurrogate(s.charAt(i - 1));
+    }
+}
