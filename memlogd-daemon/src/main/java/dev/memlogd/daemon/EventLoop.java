@@ -20,6 +20,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import dev.memlogd.core.ring.LogRing;
+import dev.memlogd.core.wire.EntryJson;
 import dev.memlogd.core.wire.LinuxKit;
 import dev.memlogd.core.wire.QueryRequest;
 
@@ -135,10 +136,15 @@ final class EventLoop implements LineSplitter.LineSink, Follower.LapListener, Lo
         }
     }
 
-    /** Asks the loop to stop (SIGTERM) and waits a little for it to close everything. */
-    void stopAndAwait() {
+    /** Asks the loop to stop; returns at once (any thread). */
+    void requestStop() {
         stopping = true;
         selector.wakeup();
+    }
+
+    /** Asks the loop to stop and waits a little for it to close everything (any thread). */
+    void stopAndAwait() {
+        requestStop();
         try {
             stopped.await(2, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
@@ -357,10 +363,17 @@ final class EventLoop implements LineSplitter.LineSink, Follower.LapListener, Lo
     }
 
     private void refuseClient(SocketChannel client, String why) {
-        ByteBuffer notice = ByteBuffer.allocate(dev.memlogd.core.wire.EntryJson.maxNoticeLength(why));
-        dev.memlogd.core.wire.EntryJson.encodeNotice(notice, clock.nowNanos(), why, -1);
+        ByteBuffer notice = ByteBuffer.allocate(EntryJson.maxNoticeLength(why));
+        EntryJson.encodeNotice(notice, clock.nowNanos(), why, -1);
         try {
             client.write(notice.flip()); // best effort: one short line into an empty socket buffer
+            // Closing with unread input makes the kernel reset the connection, which can
+            // destroy the notice before the client reads it: read what was sent first.
+            ByteBuffer discard = ByteBuffer.allocate(4096);
+            for (int i = 0; i < 16 && client.read(discard.clear()) > 0; i++) {
+                // bounded: a client still sending after this gets the reset it asked for
+            }
+            client.shutdownOutput();
         } catch (IOException e) {
             // The client is already gone.
         }

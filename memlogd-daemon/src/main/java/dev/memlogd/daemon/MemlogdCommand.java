@@ -7,6 +7,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
+import dev.memlogd.core.cli.GoBoolean;
+import dev.memlogd.core.cli.GoFlagSyntax;
 import dev.memlogd.core.cli.VersionProvider;
 import dev.memlogd.core.wire.EntryJson;
 import dev.memlogd.core.wire.LinuxKit;
@@ -22,10 +24,10 @@ import picocli.CommandLine.Spec;
  * starts the {@link EventLoop}.
  */
 @Command(name = "memlogd", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-        sortOptions = false,
-        description = {
-            "Keeps the log lines of every fd handed to it over the log socket in a bounded in-memory ring,",
-            "and serves them on the query socket (LinuxKit's memlogd protocol, see docs/protocol.md)."},
+        modelTransformer = GoFlagSyntax.class, sortOptions = false,
+        description = "Keeps the log lines of every fd handed to it over the log socket in a bounded"
+                + " in-memory ring, and serves them on the query socket (LinuxKit's memlogd protocol,"
+                + " see docs/protocol.md).",
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:stopped by SIGTERM, or started in the background (-daemonize)",
@@ -61,6 +63,7 @@ public final class MemlogdCommand implements Callable<Integer> {
     int maxLineLength = LinuxKit.DEFAULT_MAX_LINE_LEN;
 
     @Option(names = {"-daemonize", "--daemonize"}, arity = "0..1", fallbackValue = "true",
+            converter = GoBoolean.class,
             description = "Bind both sockets, run in the background, and return 0 once they accept.")
     boolean daemonize;
 
@@ -91,6 +94,7 @@ public final class MemlogdCommand implements Callable<Integer> {
     long modeTimeoutMillis = 5000;
 
     @Option(names = {"-no-console", "--no-console"}, arity = "0..1", fallbackValue = "true",
+            converter = GoBoolean.class,
             description = "Do not print entries on stdout (the default in the foreground is to print"
                     + " them in logread's format, as LinuxKit does; a stalled stdout never stalls ingest).")
     boolean noConsole;
@@ -122,6 +126,9 @@ public final class MemlogdCommand implements Callable<Integer> {
                 + Runtime.version() + ": log " + loop.logSocketName() + ", query " + loop.querySocketName()
                 + ", max-lines " + maxLines + ", max-bytes " + maxBytes);
         Daemonizer.reportReady(readyFd, "READY");
+        // SIGTERM/SIGINT stop the loop, which cleans up, and main returns 0: a clean stop.
+        // The shutdown hook covers anything else that ends the JVM (System.exit elsewhere).
+        StopSignals.onStop(loop::requestStop);
         Runtime.getRuntime().addShutdownHook(new Thread(loop::stopAndAwait, "memlogd-shutdown"));
         loop.run();
         return 0;

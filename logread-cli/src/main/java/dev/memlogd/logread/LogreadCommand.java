@@ -1,0 +1,184 @@
+package dev.memlogd.logread;
+
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+import dev.memlogd.core.cli.CliExceptionHandler;
+import dev.memlogd.core.cli.ExitCodes;
+import dev.memlogd.core.cli.GoBoolean;
+import dev.memlogd.core.cli.GoFlagSyntax;
+import dev.memlogd.core.cli.QuerySocketOption;
+import dev.memlogd.core.cli.VersionProvider;
+import dev.memlogd.core.client.QueryClient;
+import dev.memlogd.core.wire.LinuxKit;
+import dev.memlogd.core.wire.LogEntryJson;
+import dev.memlogd.core.wire.LogreadFormat;
+import dev.memlogd.core.wire.QueryRequest;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code logread}: prints a memlogd's entries, as LinuxKit's {@code logread} does.
+ *
+ * <p>With LinuxKit's flags only ({@code -socket}, {@code -f}, {@code -F}) it sends LinuxKit's
+ * mode byte, so it works against LinuxKit's memlogd too. Any of our filters ({@code -n},
+ * {@code --source}, {@code --after}) sends mode 3 with a JSON request, which only our daemon
+ * understands. {@code -o json} only changes the output and works against either.
+ *
+ * <p>With a filter, {@code -f} still means "new entries only", except together with {@code -n}
+ * ({@code tail -n N -f}) or {@code --after} (a lossless resume), which ask for entries already
+ * held: those dump first, as {@code -F} does.
+ *
+ * <p>Text output is LinuxKit's line ({@link LogreadFormat}) and {@code '\n'}; {@code main} writes
+ * it as UTF-8 whatever the platform charset. A line that is not an entry gets one message on
+ * stderr and is skipped (LinuxKit's logread panics). While following, each entry is flushed.
+ * One instance runs once, on one thread.
+ */
+@Command(name = "logread", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        modelTransformer = GoFlagSyntax.class, sortOptions = false,
+        description = "Prints the entries memlogd holds, one per line: <time>;<source>;<message>"
+                + " (a \";\" in the source is written \"\\;\"). Without -f or -F it prints the ring and exits.",
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "0:the dump was printed",
+            "2:bad command line",
+            "69:no memlogd answers on the socket",
+            "74:the connection broke, memlogd ended a follow, or the output could not be written"})
+public final class LogreadCommand implements Callable<Integer> {
+    /** {@code -o}: how entries are printed. */
+    enum Output { text, json }
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    QuerySocketOption socket;
+
+    @Option(names = {"-f", "--f"}, arity = "0..1", fallbackValue = "true", converter = GoBoolean.class,
+            paramLabel = "BOOL",
+            description = "Follow: print entries as they arrive, not the ones held (LinuxKit's mode 1).")
+    boolean follow;
+
+    @Option(names = {"-F", "--F"}, arity = "0..1", fallbackValue = "true", converter = GoBoolean.class,
+            paramLabel = "BOOL",
+            description = "Print the entries held, then follow, with no gap and no duplicate (mode 2).")
+    boolean dumpFollow;
+
+    @Option(names = {"-n", "-lines", "--lines"}, paramLabel = "N",
+            description = "Only the last N entries held; with -f, then follow (ours: needs our memlogd).")
+    Integer lines;
+
+    @Option(names = {"-source", "--source"}, paramLabel = "NAME",
+            description = "Only entries of this source; repeat for several (ours).")
+    List<String> sources = new ArrayList<>();
+
+    @Option(names = {"-after", "--after"}, paramLabel = "SEQ",
+            description = "Only entries after sequence number SEQ: resume where a reader stopped (ours).")
+    Long after;
+
+    @Option(names = {"-o", "-output", "--output"}, paramLabel = "FORMAT",
+            description = "text (LinuxKit's format, default) or json (memlogd's lines as sent, with seq).")
+    Output output = Output.text;
+
+    @Override
+    public Integer call() {
+        requireNonNegative(lines, "-n");
+        requireNonNegative(after, "--after");
+        try {
+            return print();
+        } catch (IOException e) {
+            // Here rather than only in main's handler, so that a bare new CommandLine(...) behaves the same.
+            return CliExceptionHandler.report(e, spec.commandLine());
+        }
+    }
+
+    private int print() throws IOException {
+        PrintWriter out = spec.commandLine().getOut();
+        boolean following = follow || dumpFollow;
+        try (QueryClient client = connect()) {
+            for (String line = client.readLine(); line != null; line = client.readLine()) {
+                printLine(line, out);
+                if (following) {
+                    out.flush();
+                }
+                if (out.checkError()) {
+                    return ExitCodes.IO_ERROR; // stdout closed (logread | head): stop quietly
+                }
+            }
+        }
+        out.flush();
+        if (out.checkError()) {
+            return ExitCodes.IO_ERROR;
+        }
+        if (following) {
+            throw new IOException("memlogd at " + socket.path() + " closed the connection");
+        }
+        return ExitCodes.OK;
+    }
+
+    private QueryClient connect() throws IOException {
+        boolean filtered = lines != null || !sources.isEmpty() || after != null;
+        if (!filtered) {
+            // LinuxKit's logread: -F wins over -f.
+            byte mode = dumpFollow ? LinuxKit.MODE_DUMP_FOLLOW : follow ? LinuxKit.MODE_FOLLOW : LinuxKit.MODE_DUMP;
+            return QueryClient.open(socket.path(), mode);
+        }
+        // -f alone means "new entries only"; but "-n 20 -f" (tail -f) and "--after SEQ -f" (resume)
+        // ask for held entries too, so those dump first.
+        boolean dump = dumpFollow || !follow || lines != null || after != null;
+        QueryRequest request = new QueryRequest(dump, follow || dumpFollow,
+                after != null ? after : -1, lines != null ? lines : -1, sources);
+        return QueryClient.open(socket.path(), request);
+    }
+
+    private void printLine(String line, PrintWriter out) {
+        if (output == Output.json) {
+            out.print(line);
+            out.print('\n');
+            return;
+        }
+        String text;
+        try {
+            // parse() rejects what is not an entry, format() a time that is not RFC 3339.
+            text = LogreadFormat.format(LogEntryJson.parse(line));
+        } catch (IllegalArgumentException e) {
+            PrintWriter err = spec.commandLine().getErr();
+            err.println("logread: skipped a line from memlogd that is not a log entry (" + e.getMessage() + "): "
+                    + abbreviate(line));
+            err.flush();
+            return;
+        }
+        out.print(text);
+        out.print('\n');
+    }
+
+    private static String abbreviate(String line) {
+        return line.length() <= 200 ? line : line.substring(0, 200) + "...";
+    }
+
+    private void requireNonNegative(Number value, String option) {
+        if (value != null && value.longValue() < 0) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    option + " must not be negative: " + value);
+        }
+    }
+
+    /** Parses, runs, exits. Output is UTF-8 whatever the platform's charset. */
+    public static void main(String[] args) {
+        CommandLine cl = new CommandLine(new LogreadCommand());
+        cl.setOut(new PrintWriter(new FileOutputStream(FileDescriptor.out), false, StandardCharsets.UTF_8));
+        cl.setErr(new PrintWriter(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8));
+        cl.setExecutionExceptionHandler(new CliExceptionHandler());
+        System.exit(cl.execute(args));
+    }
+}
