@@ -169,9 +169,19 @@ public final class MemlogdExecCommand implements Callable<Integer> {
 
     /** The errno text of ProcessBuilder's "Cannot run program "x": error=2, No such file or directory". */
     private static String startFailure(IOException e) {
-        String message = String.valueOf(e.getMessage());
-        int comma = message.indexOf(", ", message.indexOf("error="));
-        return message.contains("error=") && comma > 0 ? message.substring(comma + 2) : message;
+        // JDK 17: 'Cannot run program "x": error=2, No such file or directory'
+        // JDK 25: 'Cannot run program "x": Exec failed, error: 2 (No such file or directory)'
+        String message = String.valueOf(e.getMessage()).trim();
+        int errno = message.indexOf("error=");
+        int comma = errno < 0 ? -1 : message.indexOf(", ", errno);
+        if (comma > 0) {
+            return message.substring(comma + 2);
+        }
+        int open = message.lastIndexOf('(');
+        if (message.contains("error: ") && open > 0 && message.endsWith(")")) {
+            return message.substring(open + 1, message.length() - 1);
+        }
+        return message;
     }
 
     /** Parses, runs, exits with the command's code. */
