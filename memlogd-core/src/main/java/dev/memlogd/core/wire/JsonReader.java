@@ -227,7 +227,9 @@ final class JsonReader {
         }
         int v = 0;
         for (int i = 0; i < 4; i++) {
-            int d = Character.digit(text.charAt(pos + i), 16);
+            char h = text.charAt(pos + i);
+            // Character.digit would also take non-ASCII digits (fullwidth, Arabic-Indic); JSON does not.
+            int d = h <= 'f' ? Character.digit(h, 16) : -1;
             if (d < 0) {
                 throw fail("invalid \\u escape");
             }

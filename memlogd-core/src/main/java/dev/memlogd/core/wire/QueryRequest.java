@@ -105,7 +105,7 @@ public record QueryRequest(boolean dump, boolean follow, long after, int tail, L
         }
         r.expectEnd();
         if (!dump && !follow) {
-            throw new IllegalArgumentException("\"dump\":false without \"follow\":true would send nothing: " + json);
+            throw new IllegalArgumentException("\"dump\":false without \"follow\":true would send nothing");
         }
         return new QueryRequest(dump, follow, after, tail, sources);
     }

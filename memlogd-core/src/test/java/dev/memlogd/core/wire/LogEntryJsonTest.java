@@ -277,4 +277,11 @@ class LogEntryJsonTest {
             }
         }
     }
+
+    @Test
+    void unicodeEscapeWithNonAsciiDigitsIsRejected() {
+        String line = "{\"time\":\"2026-11-23T00:24:04Z\",\"source\":\"s\",\"msg\":\"\\u００４１\"}";
+
+        assertThrows(IllegalArgumentException.class, () -> LogEntryJson.parse(line));
+    }
 }
