@@ -52,9 +52,12 @@ final class EventLoop implements LineSplitter.LineSink, Follower.LapListener, Lo
     private final OwnLog ownLog = new OwnLog(this::ownMessage);
     private final List<Follower> followers = new ArrayList<>();
     private final List<QueryConnection> handshakes = new ArrayList<>();
+    private final List<String> lapReports = new ArrayList<>();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean stopping;
     private int sourceCount;
+    private final int sourceBudget;
+    private final long fdLimit;
     private long acceptPausedUntil;
     private long lineStamp;
 
@@ -71,6 +74,9 @@ final class EventLoop implements LineSplitter.LineSink, Follower.LapListener, Lo
         this.logKey = logSocket.selectable().register(selector, SelectionKey.OP_READ, logSocket);
         queryServer.configureBlocking(false);
         this.acceptKey = queryServer.register(selector, SelectionKey.OP_ACCEPT, queryServer);
+        this.fdLimit = FdBudget.fdLimit();
+        this.sourceBudget = FdBudget.sources(config.maxSources(), config.maxClients(), fdLimit,
+                FdBudget.openFdCount() + (config.consoleEcho() ? 2 : 0));
         if (config.consoleEcho()) {
             ConsoleEcho console = ConsoleEcho.start();
             Follower echo = new Follower("console", console.sink(), ring, ring.nextSeq(), -1, null, true,
@@ -110,6 +116,11 @@ final class EventLoop implements LineSplitter.LineSink, Follower.LapListener, Lo
         return logSocket.describe();
     }
 
+    /** Sources the daemon will read at once: -max-sources, or fewer if the fd limit says so. */
+    int sourceBudget() {
+        return sourceBudget;
+    }
+
     String querySocketName() {
         return createdQueryPath != null ? createdQueryPath.toString() : "inherited fd " + config.queryFd();
     }
@@ -120,6 +131,7 @@ final class EventLoop implements LineSplitter.LineSink, Follower.LapListener, Lo
             while (!stopping) {
                 selector.select(this::dispatch, selectTimeoutMillis());
                 serveFollowers();
+                reportLaps();
                 expireHandshakes();
                 resumeAccepting();
             }
@@ -162,8 +174,7 @@ final class EventLoop implements LineSplitter.LineSink, Follower.LapListener, Lo
             if (key.attachment() instanceof Source) {
                 closeSource((Source) key.attachment(), null);
             } else if (key.attachment() instanceof Follower) {
-                followers.remove(key.attachment());
-                ((Follower) key.attachment()).close();
+                drop((Follower) key.attachment());
             } else if (key.attachment() instanceof QueryConnection) {
                 handshakes.remove(key.attachment());
                 closeQuietly(key.channel());
@@ -179,7 +190,12 @@ final class EventLoop implements LineSplitter.LineSink, Follower.LapListener, Lo
         if (what instanceof Source) {
             readSource((Source) what);
         } else if (what instanceof Follower) {
-            pumpOrDrop((Follower) what);
+            Follower follower = (Follower) what;
+            if (key.isReadable() && !follower.discardInput()) {
+                drop(follower);
+            } else if (key.isWritable()) {
+                pumpOrDrop(follower);
+            }
         } else if (what instanceof QueryConnection) {
             handshake((QueryConnection) what);
         } else if (what == logSocket) {
@@ -262,9 +278,12 @@ final class EventLoop implements LineSplitter.LineSink, Follower.LapListener, Lo
         int number = -1;
         try {
             number = FdChannels.fdNumber(fd);
-            if (sourceCount >= config.maxSources()) {
-                refuse(fd, "fd for source '" + name + "' refused: already reading -max-sources "
-                        + config.maxSources() + " fds");
+            if (sourceCount >= sourceBudget) {
+                refuse(fd, "fd for source '" + name + "' refused: already reading " + sourceCount + " sources, "
+                        + (sourceBudget < config.maxSources() ? "all the process fd limit (" + fdLimit
+                                + ") allows while keeping " + FdBudget.reserve(config.maxClients())
+                                + " fds for query clients and incoming datagrams"
+                                : "the -max-sources limit"));
                 return;
             }
             String refusal = FdInspector.refusal(number);
@@ -353,11 +372,12 @@ final class EventLoop implements LineSplitter.LineSink, Follower.LapListener, Lo
             follower.notice("seq " + request.after() + " was never given out by this memlogd (it restarted);"
                     + " sending every entry held", -1);
         }
-        // Interest in reading is dropped: a follower's only input would be its EOF, and a
-        // dump client that half-closes must still get its dump. A gone client fails a write.
+        // A following client's only input is its EOF, which frees its fd at once rather than
+        // at the next write. A dump client may half-close and must still get its dump, so its
+        // EOF is not watched (it ends when the dump is sent, or when a write fails).
         follower.attach(connection.channel.keyFor(selector));
         follower.key().attach(follower);
-        follower.key().interestOps(0);
+        follower.key().interestOps(request.follow() ? SelectionKey.OP_READ : 0);
         followers.add(follower);
         pumpOrDrop(follower);
     }
@@ -430,14 +450,29 @@ final class EventLoop implements LineSplitter.LineSink, Follower.LapListener, Lo
         if (!follower.pump()) {
             return false;
         }
-        follower.close();
-        followers.remove(follower);
+        drop(follower);
         return true;
     }
 
+    private void drop(Follower follower) {
+        follower.close();
+        followers.remove(follower);
+    }
+
     @Override
-    public void lapped(Follower follower, long missed) {
-        ownLog.report("lapped", follower + " fell behind and missed " + missed + " entries");
+    public void lapped(Follower follower, long missed, int laps) {
+        // Not appended now: the follower has just moved to the oldest entry, and a ring
+        // entry appended in the middle of its refill would evict exactly that entry and lap
+        // it again by one, and again (a cascade of "missed 1" notices). Recorded after the round.
+        lapReports.add(follower + " fell behind and missed " + missed + " entries ("
+                + (laps == 1 ? "lapped once" : "lapped " + laps + " times") + " before it caught up or left)");
+    }
+
+    private void reportLaps() {
+        for (int i = 0; i < lapReports.size(); i++) {
+            ownLog.report("lapped", lapReports.get(i));
+        }
+        lapReports.clear();
     }
 
     /** Appends one of the daemon's own messages to the ring, as source {@code memlogd}. */

@@ -25,9 +25,14 @@ import dev.memlogd.core.wire.LogreadFormat;
  * oldest entry still held. Event loop thread only.
  */
 final class Follower {
-    /** Told when a follower is lapped, so the daemon can record it. */
+    /**
+     * Told when a follower has been lapped, so the daemon can record it in the ring: once the
+     * follower has caught up again or left, and at most once per {@link #LAP_REPORT_INTERVAL_NANOS}
+     * (laps in between are added up), so that a reader lapped over and over cannot fill the
+     * ring with reports about itself.
+     */
     interface LapListener {
-        void lapped(Follower follower, long missed);
+        void lapped(Follower follower, long missed, int laps);
     }
 
     private final String description;
@@ -45,6 +50,12 @@ final class Follower {
     private long pendingNoticeLost;
     private SelectionKey key;
     private boolean closed;
+    private long episodeMissed;
+    private int episodeLaps;
+    private long lastLapReportNanos;
+
+    /** Shortest time between two ring entries about the same follower's laps. */
+    static final long LAP_REPORT_INTERVAL_NANOS = 10_000_000_000L;
 
     /**
      * @param startSeq first entry to send
@@ -107,6 +118,10 @@ final class Follower {
                 fill();
                 out.flip();
                 if (!out.hasRemaining()) {
+                    // Everything held has reached the reader: a lap episode, if any, is over.
+                    if (episodeMissed > 0) {
+                        reportLaps(false);
+                    }
                     interestWrite(false);
                     return dumpEnd >= 0 && cursor.nextSeq() >= dumpEnd;
                 }
@@ -125,7 +140,8 @@ final class Follower {
     private void fill() {
         long missed = cursor.skipLapped();
         if (missed > 0) {
-            lapListener.lapped(this, missed);
+            episodeMissed += missed;
+            episodeLaps++;
             writeNotice("this reader fell behind and missed " + missed + " entries (evicted from the ring before"
                     + " they could be sent); continuing with the oldest entry held", missed);
         }
@@ -156,6 +172,31 @@ final class Follower {
         }
     }
 
+    private void reportLaps(boolean leaving) {
+        long now = System.nanoTime();
+        if (!leaving && lastLapReportNanos != 0 && now - lastLapReportNanos < LAP_REPORT_INTERVAL_NANOS) {
+            return; // keep adding up; reported at the next catch-up after the interval, or on leaving
+        }
+        lastLapReportNanos = now;
+        lapListener.lapped(this, episodeMissed, episodeLaps);
+        episodeMissed = 0;
+        episodeLaps = 0;
+    }
+
+    /**
+     * Reads and discards what a following client sends (nothing, normally).
+     *
+     * @return false at EOF or error: the client has gone and the follower should be closed
+     */
+    boolean discardInput() {
+        ByteBuffer discard = ByteBuffer.allocate(256);
+        try {
+            return ((java.nio.channels.ReadableByteChannel) channel).read(discard) >= 0;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     private void writeNotice(String msg, long lost) {
         if (text) {
             out.put((GoTime.formatRfc3339Nano(clock.nowNanos()) + ";" + LinuxKit.SOURCE_MEMLOGD + ";" + msg + "\n")
@@ -178,6 +219,9 @@ final class Follower {
 
     /** Closes the channel (the selector drops the key at its next select). */
     void close() {
+        if (episodeMissed > 0) {
+            reportLaps(true);
+        }
         closed = true;
         try {
             channel.close();

@@ -124,7 +124,9 @@ public final class MemlogdCommand implements Callable<Integer> {
         }
         loop.ownMessage("memlogd " + new VersionProvider().getVersion()[0] + " started on JDK "
                 + Runtime.version() + ": log " + loop.logSocketName() + ", query " + loop.querySocketName()
-                + ", max-lines " + maxLines + ", max-bytes " + maxBytes);
+                + ", max-lines " + maxLines + ", max-bytes " + maxBytes + ", sources at once " + loop.sourceBudget()
+                + (loop.sourceBudget() < maxSources ? " (fewer than -max-sources " + maxSources
+                        + ": the process fd limit is " + FdBudget.fdLimit() + ")" : ""));
         Daemonizer.reportReady(readyFd, "READY");
         // SIGTERM/SIGINT stop the loop, which cleans up, and main returns 0: a clean stop.
         // The shutdown hook covers anything else that ends the JVM (System.exit elsewhere).

@@ -1,0 +1,171 @@
+package dev.memlogd.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import java.io.FileDescriptor;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SortedMap;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import dev.memlogd.core.client.FdSender;
+import dev.memlogd.core.wire.LogEntry;
+import dev.memlogd.e2e.Sources.Source;
+import dev.memlogd.e2e.Sources.UnsentPair;
+
+/**
+ * Datagrams on the log socket that init would never send. Each is logged as a {@code memlogd}
+ * entry (or stored sanitised) while a healthy source, opened before them all, keeps being
+ * read: after each test it writes a line that must still arrive.
+ */
+@ExtendWith(DaemonOutputOnFailure.class)
+class BadDatagramTest {
+    private static DaemonProcess daemon;
+    private static Source healthy;
+    private static int healthyLines;
+
+    @BeforeAll
+    static void startDaemonWithHealthySource() throws Exception {
+        daemon = DaemonProcess.start();
+        healthy = Sources.socketpair(daemon.logSocket(), "healthy");
+    }
+
+    @AfterAll
+    static void stopDaemon() throws Exception {
+        try {
+            healthy.close();
+        } finally {
+            daemon.close();
+        }
+    }
+
+    @AfterEach
+    void healthySourceIsStillRead() throws Exception {
+        String line = "still read " + ++healthyLines;
+        healthy.println(line);
+        daemon.awaitEntry("healthy", line);
+    }
+
+    /** Sends a socketpair end that already holds {@code line} under the raw name {@code name}; returns the pair. */
+    private static UnsentPair sendPairWithLine(byte[] name, String line) throws Exception {
+        UnsentPair pair = Sources.unsentSocketpair();
+        pair.writer("?").println(line);
+        FdSender.send(daemon.logSocket(), name, pair.readEnd());
+        pair.closeReadEnd();
+        return pair;
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void datagramWithoutFdIsLoggedAndIgnored() throws Exception {
+
+        RawDatagrams.sendWithoutFd(daemon.logSocket(), bytes("nameless-fd"));
+
+        daemon.awaitOwnMessage("'nameless-fd'", "no fd");
+    }
+
+    @Test
+    @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void everyFdOfADatagramWithThreeFdsIsReadUnderItsName() throws Exception {
+        List<UnsentPair> pairs = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            pairs.add(Sources.unsentSocketpair());
+            pairs.get(i).writer("three").println("from fd " + i);
+        }
+
+        FdSender.send(daemon.logSocket(), bytes("three"),
+                pairs.get(0).readEnd(), pairs.get(1).readEnd(), pairs.get(2).readEnd());
+        for (UnsentPair pair : pairs) {
+            pair.closeReadEnd();
+        }
+
+        daemon.awaitDump(d -> DaemonProcess.contains(d, "three", "from fd 0") && DaemonProcess.contains(d, "three",
+                "from fd 1") && DaemonProcess.contains(d, "three", "from fd 2"), "a line from each of the 3 fds");
+        Sources.closeAll(pairs);
+    }
+
+    @Test
+    @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void datagramWithHundredFdsIsLoggedAndLeavesNoFdOpenInTheDaemon() throws Exception {
+        SortedMap<Integer, String> before = daemon.settledOpenFds();
+        List<UnsentPair> pairs = new ArrayList<>();
+        FileDescriptor[] fds = new FileDescriptor[100];
+        for (int i = 0; i < fds.length; i++) {
+            pairs.add(Sources.unsentSocketpair());
+            fds[i] = pairs.get(i).readEnd();
+        }
+
+        FdSender.send(daemon.logSocket(), bytes("hundred"), fds);
+        for (UnsentPair pair : pairs) {
+            pair.closeReadEnd();
+        }
+
+        daemon.awaitOwnMessage("datagram dropped");
+        daemon.awaitFdCount(before);
+        Sources.closeAll(pairs);
+    }
+
+    @Test
+    @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void nameOf64KibIsCutTo512BytesAndLogged() throws Exception {
+        byte[] name = new byte[64 << 10];
+        Arrays.fill(name, (byte) 'n');
+
+        try (UnsentPair pair = sendPairWithLine(name, "under a long name")) {
+
+            List<LogEntry> dump = daemon.awaitDump(d -> d.stream().anyMatch(e -> e.msg().equals("under a long name")),
+                    "the line sent under a 64 KiB name");
+            LogEntry entry = dump.stream().filter(e -> e.msg().equals("under a long name")).findFirst().orElseThrow();
+            assertEquals("n".repeat(512), entry.source());
+            daemon.awaitOwnMessage("longer than 512 bytes");
+        }
+    }
+
+    @Test
+    @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void nameWithSemicolonAndSlashIsKeptAsSent() throws Exception {
+        try (UnsentPair pair = sendPairWithLine(bytes("a;b/../c"), "semicolon and slash")) {
+
+            List<LogEntry> dump = daemon.awaitEntry("a;b/../c", "semicolon and slash");
+
+            assertNull(DaemonProcess.ownMessage(dump, "a;b/../c"), "a valid name is not reported");
+        }
+    }
+
+    @Test
+    @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void nameWithNewlineIsStoredWithUnderscoreAndLogged() throws Exception {
+        try (UnsentPair pair = sendPairWithLine(bytes("new\nline"), "newline in name")) {
+
+            daemon.awaitEntry("new_line", "newline in name");
+
+            daemon.awaitOwnMessage("'new_line'");
+        }
+    }
+
+    @Test
+    @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void nameWithInvalidUtf8IsStoredWithReplacementCharacterAndLogged() throws Exception {
+        byte[] name = {'b', 'a', 'd', (byte) 0xff, 'n', 'a', 'm', 'e'};
+
+        try (UnsentPair pair = sendPairWithLine(name, "invalid utf-8 in name")) {
+
+            daemon.awaitEntry("bad\ufffdname", "invalid utf-8 in name");
+
+            daemon.awaitOwnMessage("'bad\ufffdname'");
+        }
+    }
+}

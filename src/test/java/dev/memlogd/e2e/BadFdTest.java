@@ -1,0 +1,102 @@
+package dev.memlogd.e2e;
+
+import java.io.FileDescriptor;
+import java.io.FileInputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import dev.memlogd.core.client.FdSender;
+import dev.memlogd.e2e.Sources.OpenFifo;
+import dev.memlogd.e2e.Sources.Source;
+
+/**
+ * Fds that can never be a log source. epoll refuses regular files and directories (the JDK
+ * selector would ignore the error and leave a silent source), {@code /dev/null} never has data,
+ * a write end is never readable: each is refused with a {@code memlogd} entry saying why, while
+ * a healthy source keeps being read.
+ */
+@ExtendWith(DaemonOutputOnFailure.class)
+class BadFdTest {
+    private static DaemonProcess daemon;
+    private static Source healthy;
+    private static int healthyLines;
+
+    @BeforeAll
+    static void startDaemonWithHealthySource() throws Exception {
+        daemon = DaemonProcess.start();
+        healthy = Sources.fifo(daemon.dir(), daemon.logSocket(), "healthy");
+    }
+
+    @AfterAll
+    static void stopDaemon() throws Exception {
+        try {
+            healthy.close();
+        } finally {
+            daemon.close();
+        }
+    }
+
+    @AfterEach
+    void healthySourceIsStillRead() throws Exception {
+        String line = "still read " + ++healthyLines;
+        healthy.println(line);
+        daemon.awaitEntry("healthy", line);
+    }
+
+    private static void send(String name, FileDescriptor fd) throws Exception {
+        FdSender.send(daemon.logSocket(), name.getBytes(StandardCharsets.UTF_8), fd);
+    }
+
+    @Test
+    @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void regularFileIsRefusedSayingSo() throws Exception {
+        Path file = Files.writeString(daemon.dir().resolve("regular.txt"), "a line in a file\n");
+
+        try (FileInputStream in = new FileInputStream(file.toFile())) {
+            send("regular", in.getFD());
+        }
+
+        daemon.awaitOwnMessage("'regular'", "refused", "regular file");
+    }
+
+    @Test
+    @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void directoryIsRefusedSayingSo() throws Exception {
+
+        try (RawDatagrams.OpenDirectory directory = RawDatagrams.openDirectory(daemon.dir())) {
+            send("directory", directory.fd());
+        }
+
+        daemon.awaitOwnMessage("'directory'", "refused", "directory");
+    }
+
+    @Test
+    @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void devNullIsRefusedSayingSo() throws Exception {
+
+        try (FileInputStream in = new FileInputStream("/dev/null")) {
+            send("null", in.getFD());
+        }
+
+        daemon.awaitOwnMessage("'null'", "refused", "/dev/null");
+    }
+
+    @Test
+    @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void writeEndOfAPipeIsRefusedSayingSo() throws Exception {
+
+        try (OpenFifo fifo = Sources.openFifos(daemon.dir(), 1).get(0)) {
+            send("write-end", fifo.writeEnd().getFD());
+        }
+
+        daemon.awaitOwnMessage("'write-end'", "refused", "write-only");
+    }
+}

@@ -1,0 +1,128 @@
+package dev.memlogd.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import dev.memlogd.core.client.QueryClient;
+import dev.memlogd.core.wire.LinuxKit;
+import dev.memlogd.core.wire.LogEntry;
+import dev.memlogd.core.wire.LogEntryJson;
+import dev.memlogd.e2e.Sources.Source;
+
+/**
+ * Query clients that misbehave, where LinuxKit hangs or blocks everyone: a client that sends
+ * nothing ({@code -mode-timeout 300}), an unknown mode byte, a client that leaves mid-dump.
+ * Each is answered with a notice and closed, or simply dropped, while a healthy source keeps
+ * being read.
+ */
+@ExtendWith(DaemonOutputOnFailure.class)
+class BadQueryClientTest {
+    private static DaemonProcess daemon;
+    private static Source healthy;
+    private static int healthyLines;
+
+    @BeforeAll
+    static void startDaemonWithHealthySource() throws Exception {
+        daemon = DaemonProcess.start("-mode-timeout", "300");
+        healthy = Sources.socketpair(daemon.logSocket(), "healthy");
+    }
+
+    @AfterAll
+    static void stopDaemon() throws Exception {
+        try {
+            healthy.close();
+        } finally {
+            daemon.close();
+        }
+    }
+
+    @AfterEach
+    void healthySourceIsStillRead() throws Exception {
+        String line = "still read " + ++healthyLines;
+        healthy.println(line);
+        daemon.awaitEntry("healthy", line);
+    }
+
+    /** The notices of a connection the daemon closed: one JSON line each. */
+    private static List<LogEntry> parse(byte[] received) {
+        return new String(received, StandardCharsets.UTF_8).lines().map(LogEntryJson::parse)
+                .collect(Collectors.toList());
+    }
+
+    @Test
+    @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void clientThatSendsNothingIsToldWhyAndDisconnected() throws Exception {
+        byte[] received;
+        try (RawQuery silent = RawQuery.connect(daemon.querySocket())) {
+
+            received = silent.readToEnd(); // returns at the daemon's close
+        }
+
+        List<LogEntry> notices = parse(received);
+        assertEquals(1, notices.size(), () -> new String(received, StandardCharsets.UTF_8));
+        assertEquals(LinuxKit.SOURCE_MEMLOGD, notices.get(0).source());
+        assertEquals(-1, notices.get(0).seq(), "a notice, not a ring entry");
+        assertTrue(notices.get(0).msg().contains("no mode byte"), notices.get(0)::msg);
+    }
+
+    @Test
+    @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void unknownModeByteIsToldWhyAndDisconnected() throws Exception {
+
+        byte[] received = RawQuery.request(daemon.querySocket(), 9);
+
+        List<LogEntry> notices = parse(received);
+        assertEquals(1, notices.size(), () -> new String(received, StandardCharsets.UTF_8));
+        assertEquals(LinuxKit.SOURCE_MEMLOGD, notices.get(0).source());
+        assertEquals(-1, notices.get(0).seq(), "a notice, not a ring entry");
+        assertTrue(notices.get(0).msg().contains("unknown mode byte 9"), notices.get(0)::msg);
+    }
+
+    @Test
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void clientLeavingMidDumpDoesNotDisturbAnotherClientsDump() throws Exception {
+        // ~700 KB of entries: more than the client buffer and both socket buffers hold, so
+        // the first client's dump is still in progress when it leaves.
+        String padding = "x".repeat(200);
+        try (Source bulk = Sources.socketpair(daemon.logSocket(), "bulk")) {
+            StringBuilder lines = new StringBuilder();
+            for (int i = 0; i < 3000; i++) {
+                lines.append("bulk ").append(i).append(' ').append(padding).append('\n');
+            }
+            bulk.write(lines.toString().getBytes(StandardCharsets.US_ASCII));
+            bulk.println("bulk end");
+            daemon.awaitEntry("bulk", "bulk end");
+        }
+        List<LogEntry> dump = new ArrayList<>();
+
+        try (QueryClient staying = QueryClient.open(daemon.querySocket(), LinuxKit.MODE_DUMP)) {
+            try (QueryClient leaving = QueryClient.open(daemon.querySocket(), LinuxKit.MODE_DUMP)) {
+                assertNotNull(leaving.readLine());
+            }
+            for (String line = staying.readLine(); line != null; line = staying.readLine()) {
+                dump.add(LogEntryJson.parse(line));
+            }
+        }
+
+        for (int i = 1; i < dump.size(); i++) {
+            assertEquals(dump.get(i - 1).seq() + 1, dump.get(i).seq(), "seq after " + dump.get(i - 1));
+        }
+        List<String> bulk = dump.stream().filter(e -> e.source().equals("bulk")).map(LogEntry::msg)
+                .collect(Collectors.toList());
+        assertEquals(3001, bulk.size());
+        assertEquals("bulk end", bulk.get(bulk.size() - 1));
+    }
+}

@@ -1,0 +1,407 @@
+package dev.memlogd.e2e;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import org.newsclub.net.unix.AFUNIXDatagramChannel;
+import org.newsclub.net.unix.AFUNIXSocketAddress;
+
+import dev.memlogd.core.client.QueryClient;
+import dev.memlogd.core.wire.LinuxKit;
+import dev.memlogd.core.wire.LogEntry;
+import dev.memlogd.core.wire.LogEntryJson;
+
+/**
+ * One memlogd daemon, started through the real launcher as a child process:
+ * {@code $memlogd.home/bin/memlogd -socket-log DIR/log.sock -socket-query DIR/q.sock -no-console [flags]}
+ * in a fresh temp directory {@code DIR}, with its stdout and stderr in files of that directory
+ * (see {@link #output()}; {@link DaemonOutputOnFailure} prints them when a test fails).
+ *
+ * <p>{@link #start} returns only once <em>both</em> sockets accept: a datagram socket can be
+ * connected to the log socket, and a dump on the query socket is answered to its end.
+ * The launcher {@code exec}s java (directly, or through {@code sh -c '...; exec bin/memlogd'}
+ * when a shell prefix is given), so {@link #pid()} is the daemon's JVM and the {@code /proc}
+ * readings ({@link #threadCount()}, {@link #openFdCount()}, {@link #cpuTicks()}) are the daemon's.
+ *
+ * <p>{@link #close()} sends SIGTERM, waits for the exit (SIGKILL after a deadline) and deletes
+ * the directory. Instances may be shared by the tests of a class; not thread-safe.
+ */
+final class DaemonProcess implements AutoCloseable {
+    /** Daemons alive in this JVM, so that a failing test can print their output. */
+    static final Set<DaemonProcess> LIVE = ConcurrentHashMap.newKeySet();
+
+    private static final Duration START_DEADLINE = Duration.ofSeconds(30);
+
+    private final Path dir;
+    private final Path logSocket;
+    private final Path querySocket;
+    private final Process process;
+    private final List<String> command;
+
+    private DaemonProcess(Path dir, Path logSocket, Path querySocket, Process process, List<String> command) {
+        this.dir = dir;
+        this.logSocket = logSocket;
+        this.querySocket = querySocket;
+        this.process = process;
+        this.command = command;
+    }
+
+    /** The repository root (system property {@code memlogd.home}, set by the root pom). */
+    static Path home() {
+        return Path.of(System.getProperty("memlogd.home", ".")).toAbsolutePath().normalize();
+    }
+
+    /** A launcher of {@code bin/}, e.g. {@code bin("logread")}. */
+    static Path bin(String program) {
+        return home().resolve("bin").resolve(program);
+    }
+
+    /** Starts a daemon with these extra flags and waits until both sockets accept. */
+    static DaemonProcess start(String... flags) throws IOException {
+        return startInShell(null, flags);
+    }
+
+    /**
+     * Starts a daemon through {@code sh -c '<shellPrefix>; exec bin/memlogd ...'} (for example
+     * {@code ulimit -n 200}), or directly when {@code shellPrefix} is null, and waits until
+     * both sockets accept.
+     */
+    static DaemonProcess startInShell(String shellPrefix, String... flags) throws IOException {
+        Path dir = Files.createTempDirectory("memlogd-e2e-");
+        Path log = dir.resolve("log.sock");
+        Path query = dir.resolve("q.sock");
+        List<String> command = new ArrayList<>(List.of(bin("memlogd").toString(),
+                "-socket-log", log.toString(), "-socket-query", query.toString(), "-no-console"));
+        command.addAll(List.of(flags));
+        if (shellPrefix != null) {
+            String joined = command.stream().map(DaemonProcess::shellQuote).collect(Collectors.joining(" "));
+            command = List.of("sh", "-c", shellPrefix + "; exec " + joined);
+        }
+        Process process = new ProcessBuilder(command)
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                .redirectOutput(dir.resolve("stdout.txt").toFile())
+                .redirectError(dir.resolve("stderr.txt").toFile())
+                .start();
+        DaemonProcess daemon = new DaemonProcess(dir, log, query, process, command);
+        LIVE.add(daemon);
+        try {
+            daemon.awaitSocketsAccept();
+        } catch (RuntimeException | Error e) {
+            String output = daemon.output();
+            daemon.close();
+            throw new AssertionError("daemon did not start: " + e.getMessage() + "\n" + output, e);
+        }
+        return daemon;
+    }
+
+    private void awaitSocketsAccept() {
+        Await.await(() -> {
+            if (!process.isAlive()) {
+                throw new AssertionError("daemon exited with " + process.exitValue());
+            }
+            return logSocketAccepts(logSocket) && querySocketAnswers(querySocket);
+        }, START_DEADLINE, "both sockets of " + command + " accept");
+    }
+
+    /** Whether a datagram socket can connect to {@code path} (it is bound by a live process). */
+    static boolean logSocketAccepts(Path path) {
+        try (AFUNIXDatagramChannel probe = AFUNIXDatagramChannel.open()) {
+            probe.connect(AFUNIXSocketAddress.of(path));
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Whether a dump (mode 0) on {@code path} is answered to its end: the daemon serves queries. */
+    static boolean querySocketAnswers(Path path) {
+        try (SocketChannel probe = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            probe.connect(UnixDomainSocketAddress.of(path));
+            probe.write(ByteBuffer.wrap(new byte[] {LinuxKit.MODE_DUMP}));
+            InputStream in = Channels.newInputStream(probe);
+            in.transferTo(OutputStream.nullOutputStream());
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    Path dir() {
+        return dir;
+    }
+
+    Path logSocket() {
+        return logSocket;
+    }
+
+    Path querySocket() {
+        return querySocket;
+    }
+
+    Process process() {
+        return process;
+    }
+
+    /** The daemon JVM's pid (the launcher execs java). */
+    long pid() {
+        return process.pid();
+    }
+
+    /** OS threads of the daemon ({@code Threads:} of {@code /proc/PID/status}). */
+    int threadCount() throws IOException {
+        for (String line : Files.readAllLines(proc("status"))) {
+            if (line.startsWith("Threads:")) {
+                return Integer.parseInt(line.substring("Threads:".length()).trim());
+            }
+        }
+        throw new IOException("no Threads: line in " + proc("status"));
+    }
+
+    /** Open fds of the daemon (entries of {@code /proc/PID/fd}). */
+    int openFdCount() throws IOException {
+        try (Stream<Path> fds = Files.list(proc("fd"))) {
+            return (int) fds.count();
+        }
+    }
+
+    /**
+     * The daemon's open fds and what each points at ({@code socket:[ino]}, a path), for counting
+     * and diagnostics. Left out: files under {@code /sys/fs/cgroup/}, which the JVM's own
+     * threads (container support) open and close now and then, whatever the daemon does.
+     */
+    SortedMap<Integer, String> openFds() throws IOException {
+        SortedMap<Integer, String> fds = new TreeMap<>();
+        try (Stream<Path> links = Files.list(proc("fd"))) {
+            for (Path link : (Iterable<Path>) links::iterator) {
+                try {
+                    String target = Files.readSymbolicLink(link).toString();
+                    if (!target.startsWith("/sys/fs/cgroup/")) {
+                        fds.put(Integer.parseInt(link.getFileName().toString()), target);
+                    }
+                } catch (IOException e) {
+                    // Closed since the listing.
+                }
+            }
+        }
+        return fds;
+    }
+
+    /**
+     * The daemon's open fds once two listings in a row agree: a baseline to come back to.
+     * (A query client's fd can outlive the client's EOF by a moment: the JDK shuts a registered
+     * channel down at once but closes it at the selector's next round.)
+     */
+    SortedMap<Integer, String> settledOpenFds() {
+        AtomicReference<SortedMap<Integer, String>> previous = new AtomicReference<>();
+        return Await.awaitValue(() -> {
+            SortedMap<Integer, String> fds = openFds();
+            return fds.equals(previous.getAndSet(fds)) ? fds : null;
+        }, fds -> fds != null, "two equal listings of the daemon's fds");
+    }
+
+    /**
+     * Waits until the daemon has exactly as many open fds as in {@code baseline} (from
+     * {@link #settledOpenFds()}); a failure shows both listings.
+     */
+    void awaitFdCount(SortedMap<Integer, String> baseline) {
+        Await.awaitValue(this::openFds, fds -> fds.size() == baseline.size(),
+                "daemon's fd count back to its baseline of " + baseline.size() + ": " + baseline);
+    }
+
+    /** utime + stime of the daemon, all threads, in clock ticks ({@code /proc/PID/stat} fields 14, 15). */
+    long cpuTicks() throws IOException {
+        String stat = Files.readString(proc("stat"));
+        // Field 2, the command, is in parentheses and may contain spaces: count from after it.
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+    }
+
+    /** The {@code Max open files} soft limit of the daemon, from {@code /proc/PID/limits}. */
+    long maxOpenFiles() throws IOException {
+        for (String line : Files.readAllLines(proc("limits"))) {
+            if (line.startsWith("Max open files")) {
+                return Long.parseLong(line.substring("Max open files".length()).trim().split("\\s+")[0]);
+            }
+        }
+        throw new IOException("no Max open files line in " + proc("limits"));
+    }
+
+    private Path proc(String file) {
+        return Path.of("/proc", Long.toString(pid()), file);
+    }
+
+    /** Asks the daemon to stop, as init does at shutdown ({@link Process#destroy()} is SIGTERM). */
+    void sigterm() {
+        process.destroy();
+    }
+
+    /**
+     * Waits for the daemon to exit.
+     *
+     * @return its exit code
+     * @throws AssertionError when it is still running at the deadline
+     */
+    int awaitExit(Duration deadline) throws InterruptedException {
+        if (!process.waitFor(deadline.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new AssertionError("daemon still running " + deadline.toMillis() + " ms later\n" + output());
+        }
+        return process.exitValue();
+    }
+
+    // --- querying ------------------------------------------------------------------------
+
+    /** A dump (mode 0) through the core {@link QueryClient}: the raw JSON lines, in ring order. */
+    List<String> dumpLines() throws IOException {
+        List<String> lines = new ArrayList<>();
+        try (QueryClient client = QueryClient.open(querySocket, LinuxKit.MODE_DUMP)) {
+            for (String line = client.readLine(); line != null; line = client.readLine()) {
+                lines.add(line);
+            }
+        }
+        return lines;
+    }
+
+    /** A dump (mode 0), parsed. */
+    List<LogEntry> dump() throws IOException {
+        return dumpLines().stream().map(LogEntryJson::parse).collect(Collectors.toList());
+    }
+
+    /** Dumps until the dump satisfies {@code accepted} (the daemon ingests asynchronously), and returns it. */
+    List<LogEntry> awaitDump(Predicate<List<LogEntry>> accepted, String description) {
+        return Await.awaitValue(this::dump, accepted, description);
+    }
+
+    /** Dumps until an entry of {@code source} with message {@code msg} is held, and returns that dump. */
+    List<LogEntry> awaitEntry(String source, String msg) {
+        return awaitDump(dump -> contains(dump, source, msg), "entry " + source + ";" + msg + " in a dump");
+    }
+
+    /**
+     * Dumps until one of the daemon's own entries (source {@code memlogd}) contains every
+     * fragment, and returns that entry.
+     */
+    LogEntry awaitOwnMessage(String... fragments) {
+        // Probes the daemon's own entries only, so that a failure lists just those.
+        List<LogEntry> own = Await.awaitValue(() -> ownMessages(dump()), d -> ownMessage(d, fragments) != null,
+                "a memlogd entry containing " + List.of(fragments));
+        return ownMessage(own, fragments);
+    }
+
+    /** The daemon's own entries (source {@code memlogd}) of a dump. */
+    static List<LogEntry> ownMessages(List<LogEntry> dump) {
+        return dump.stream().filter(e -> e.source().equals(LinuxKit.SOURCE_MEMLOGD)).collect(Collectors.toList());
+    }
+
+    /**
+     * A dump that must complete within {@code deadline}: the client is closed from another
+     * thread at the deadline (which ends a blocked read), and the test fails saying so.
+     */
+    List<LogEntry> dumpWithin(Duration deadline) throws Exception {
+        QueryClient client = QueryClient.open(querySocket, LinuxKit.MODE_DUMP);
+        CompletableFuture<List<LogEntry>> dump = CompletableFuture.supplyAsync(() -> {
+            List<LogEntry> entries = new ArrayList<>();
+            try {
+                for (String line = client.readLine(); line != null; line = client.readLine()) {
+                    entries.add(LogEntryJson.parse(line));
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return entries;
+        });
+        try {
+            return dump.get(deadline.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw new AssertionError("the dump was not answered within " + deadline.toMillis() + " ms", e);
+        } finally {
+            client.close();
+        }
+    }
+
+    static boolean contains(List<LogEntry> dump, String source, String msg) {
+        return dump.stream().anyMatch(e -> e.source().equals(source) && e.msg().equals(msg));
+    }
+
+    /** The first {@code memlogd} entry of {@code dump} that contains every fragment, or null. */
+    static LogEntry ownMessage(List<LogEntry> dump, String... fragments) {
+        return dump.stream().filter(e -> e.source().equals(LinuxKit.SOURCE_MEMLOGD)
+                && Stream.of(fragments).allMatch(e.msg()::contains)).findFirst().orElse(null);
+    }
+
+    /** The daemon's command line, stdout and stderr so far. */
+    String output() {
+        return "--- daemon " + command + " (pid " + process.pid() + ", "
+                + (process.isAlive() ? "running" : "exited " + process.exitValue()) + ")\n"
+                + "--- stdout:\n" + readQuietly(dir.resolve("stdout.txt"))
+                + "--- stderr:\n" + readQuietly(dir.resolve("stderr.txt"));
+    }
+
+    private static String readQuietly(Path file) {
+        try {
+            String s = Files.readString(file, StandardCharsets.UTF_8);
+            return s.length() <= 20_000 ? s : "..." + s.substring(s.length() - 20_000);
+        } catch (IOException e) {
+            return "(unreadable: " + e + ")\n";
+        }
+    }
+
+    /** SIGTERM, wait (SIGKILL after 10 s), delete the temp directory. */
+    @Override
+    public void close() {
+        LIVE.remove(this);
+        process.destroy();
+        try {
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                process.waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+        deleteRecursively(dir);
+    }
+
+    static void deleteRecursively(Path dir) {
+        try (Stream<Path> walk = Files.walk(dir)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // A temp directory left behind is not worth failing a test for.
+        }
+    }
+
+    static String shellQuote(String word) {
+        return "'" + word.replace("'", "'\\''") + "'";
+    }
+
+    @Override
+    public String toString() {
+        return "memlogd pid " + process.pid() + " in " + dir;
+    }
+}

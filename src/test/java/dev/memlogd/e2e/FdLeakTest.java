@@ -1,0 +1,56 @@
+package dev.memlogd.e2e;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SortedMap;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import dev.memlogd.e2e.Sources.Source;
+
+/** Sources come and go all day (every container restart); the daemon must close each one's fd at EOF. */
+@ExtendWith(DaemonOutputOnFailure.class)
+class FdLeakTest {
+    private static final int BATCHES = 10;
+    private static final int PER_KIND_PER_BATCH = 100;
+
+    private DaemonProcess daemon;
+
+    @BeforeEach
+    void startDaemon() throws Exception {
+        daemon = DaemonProcess.start();
+    }
+
+    @AfterEach
+    void stopDaemon() {
+        daemon.close();
+    }
+
+    @Test
+    @Timeout(value = 90, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void fdCountReturnsToBaselineAfterTwoThousandSourcesOpenWriteAndClose() throws Exception {
+        SortedMap<Integer, String> baseline = daemon.settledOpenFds();
+
+        for (int batch = 0; batch < BATCHES; batch++) {
+            List<String> names = new ArrayList<>();
+            for (int i = 0; i < PER_KIND_PER_BATCH; i++) {
+                names.add("batch" + batch + ".source" + i);
+            }
+            List<Source> sources = new ArrayList<>(Sources.socketpairs(daemon.logSocket(), names));
+            sources.addAll(Sources.fifos(daemon.dir(), daemon.logSocket(), names));
+            for (Source source : sources) {
+                source.println("line of " + source.name());
+            }
+            Sources.closeAll(sources);
+        }
+
+        int total = 2 * BATCHES * PER_KIND_PER_BATCH;
+        daemon.awaitDump(dump -> dump.stream().filter(e -> e.msg().startsWith("line of batch")).count() == total,
+                "the line of each of the " + total + " sources");
+        daemon.awaitFdCount(baseline);
+    }
+}

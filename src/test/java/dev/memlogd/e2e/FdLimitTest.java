@@ -1,0 +1,176 @@
+package dev.memlogd.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.SortedMap;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import dev.memlogd.core.client.FdSender;
+import dev.memlogd.core.wire.LinuxKit;
+import dev.memlogd.core.wire.LogEntry;
+import dev.memlogd.e2e.Sources.Source;
+import dev.memlogd.e2e.Sources.UnsentPair;
+
+/**
+ * The daemon near its open-files limit: started through {@code sh -c 'ulimit -n 200; exec bin/memlogd ...'}
+ * and handed more sources than it can hold. HotSpot raises the soft limit to the hard one at
+ * start, so the shell sets both.
+ */
+@ExtendWith(DaemonOutputOnFailure.class)
+class FdLimitTest {
+    private static final int LIMIT = 200;
+    /** A bound for filling, far above what the daemon takes under {@link #LIMIT}. */
+    private static final int MAX_SOURCES = 400;
+
+    private DaemonProcess daemon;
+    private SortedMap<Integer, String> baseline;
+    private final List<Source> sources = new ArrayList<>();
+
+    @BeforeEach
+    void startDaemonUnderLimit() throws Exception {
+        daemon = DaemonProcess.startInShell("ulimit -n " + LIMIT);
+        assertEquals(LIMIT, daemon.maxOpenFiles(), "the daemon's open-files limit");
+        baseline = daemon.settledOpenFds();
+    }
+
+    @AfterEach
+    void stopDaemon() throws Exception {
+        try {
+            Sources.closeAll(sources);
+        } finally {
+            daemon.close();
+        }
+    }
+
+    /**
+     * Sends one socketpair source already holding its line {@code limit N} (written before the
+     * send: a source the daemon never gets is closed by the kernel, and a later write would fail).
+     */
+    private void sendSource() throws Exception {
+        UnsentPair pair = Sources.unsentSocketpair();
+        Source source = pair.writer("limit" + sources.size());
+        source.println("limit " + sources.size());
+        FdSender.send(daemon.logSocket(), source.name(), pair.readEnd());
+        pair.closeReadEnd();
+        sources.add(source);
+    }
+
+    /**
+     * Sends sources, each once the daemon has either taken the one before or refused it, until
+     * the daemon refuses one for the fd limit: it keeps fds in reserve for query clients and
+     * incoming datagrams, so that is well before all {@link #LIMIT} fds are used.
+     */
+    private void fillUntilRefused() throws Exception {
+        while (sources.size() < MAX_SOURCES) {
+            int before = daemon.openFdCount();
+            int refusalsBefore = refusals();
+            sendSource();
+            int taken = Await.awaitValue(() -> refusals() > refusalsBefore ? -1 : daemon.openFdCount(),
+                    count -> count < 0 || count > before, Await.DEFAULT, Duration.ofMillis(1),
+                    "the daemon takes or refuses source " + sources.size());
+            if (taken < 0) {
+                return;
+            }
+        }
+        throw new AssertionError("no source refused after " + MAX_SOURCES + " under an fd limit of " + LIMIT);
+    }
+
+    private int refusals() throws Exception {
+        return (int) DaemonProcess.ownMessages(daemon.dump()).stream().filter(FdLimitTest::reportsSourceFdShortage)
+                .count();
+    }
+
+    /** An entry about a source refused for the fd limit (not the accept problem). */
+    private static boolean reportsSourceFdShortage(LogEntry e) {
+        String msg = e.msg().toLowerCase(Locale.ROOT);
+        return e.source().equals(LinuxKit.SOURCE_MEMLOGD) && !msg.contains("accept") && msg.contains("refused")
+                && msg.contains("fd limit");
+    }
+
+    /** Closes the first {@code count} sources (all accepted: the daemon takes datagrams in order). */
+    private void closeFirst(int count) throws Exception {
+        Sources.closeAll(sources.subList(0, count));
+        sources.subList(0, count).clear();
+    }
+
+    @Test
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void daemonRefusingSourcesForItsFdLimitStillAnswersADump() throws Exception {
+        fillUntilRefused();
+
+        List<LogEntry> dump = daemon.dumpWithin(Duration.ofSeconds(5));
+
+        assertTrue(DaemonProcess.contains(dump, "limit0", "limit 0"), "the first source's line is in the dump");
+        assertTrue(daemon.openFdCount() < LIMIT - 64, "fds kept in reserve: " + daemon.openFdCount());
+    }
+
+    @Test
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void startMessageSaysHowManySourcesTheFdLimitAllows() throws Exception {
+        List<LogEntry> own = DaemonProcess.ownMessages(daemon.dump());
+
+        assertTrue(own.stream().anyMatch(e -> e.msg().contains("sources at once")
+                && e.msg().contains("fd limit is " + LIMIT)), own.toString());
+    }
+
+    /**
+     * Near the limit, a datagram carrying more fds than the daemon will take: the kernel still
+     * installs them (the reserve leaves room), the daemon refuses and closes each, and one
+     * carrying more than fit in the receive buffer is dropped with its installed fds closed.
+     */
+    @Test
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void fullDatagramsNearTheLimitLeaveNoFdBehind() throws Exception {
+        fillUntilRefused();
+        int held = daemon.settledOpenFds().size();
+        List<UnsentPair> pairs = new ArrayList<>();
+        try {
+            for (int i = 0; i < 100; i++) {
+                pairs.add(Sources.unsentSocketpair());
+            }
+            java.io.FileDescriptor[] fds = pairs.stream().map(UnsentPair::readEnd)
+                    .toArray(java.io.FileDescriptor[]::new);
+
+            FdSender.send(daemon.logSocket(), "fifty".getBytes(StandardCharsets.UTF_8),
+                    java.util.Arrays.copyOf(fds, 50));
+            FdSender.send(daemon.logSocket(), "hundred".getBytes(StandardCharsets.UTF_8), fds);
+            daemon.awaitOwnMessage("closed");
+
+            Await.awaitValue(daemon::openFdCount, count -> count == held, "fd count back to " + held);
+        } finally {
+            for (UnsentPair pair : pairs) {
+                pair.closeReadEnd();
+                pair.close();
+            }
+        }
+    }
+
+    @Test
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void daemonReadsNewSourcesAgainOnceSourcesCloseAndReleasesEveryFd() throws Exception {
+        fillUntilRefused();
+        int refused = 1;
+        closeFirst(sources.size() - refused - 10 > 0 ? 10 : 1);
+        Await.awaitValue(daemon::openFdCount, count -> count < LIMIT - 64 - 5, "fds released as sources close");
+
+        try (Source late = Sources.socketpair(daemon.logSocket(), "late")) {
+            late.println("after the limit");
+            daemon.awaitEntry("late", "after the limit");
+        }
+        Sources.closeAll(sources);
+        sources.clear();
+
+        daemon.awaitFdCount(baseline);
+    }
+}

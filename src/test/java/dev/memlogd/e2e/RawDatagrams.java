@@ -1,0 +1,67 @@
+package dev.memlogd.e2e;
+
+import java.io.FileDescriptor;
+import java.io.IOException;
+import java.net.DatagramPacket;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.newsclub.net.unix.AFUNIXDatagramSocket;
+import org.newsclub.net.unix.AFUNIXSocketAddress;
+import org.newsclub.net.unix.FileDescriptorCast;
+
+/**
+ * What the core {@code FdSender} cannot make for the bad-input tests: a datagram without fd,
+ * and an fd open on a directory. Like init, each send uses a fresh unbound datagram socket.
+ */
+final class RawDatagrams {
+    private RawDatagrams() {
+    }
+
+    /**
+     * Sends one datagram with {@code payload} as the name and no fd at all, which the core
+     * {@code FdSender} refuses to send. (Datagrams with fds, however odd, go through
+     * {@code FdSender}, which checks nothing else.) Like {@code FdSender}, this uses junixsocket's
+     * datagram socket: its channel silently sends nothing for an empty buffer.
+     */
+    static void sendWithoutFd(Path logSocket, byte[] payload) throws IOException {
+        try (AFUNIXDatagramSocket socket = AFUNIXDatagramSocket.newInstance()) {
+            socket.connect(AFUNIXSocketAddress.of(logSocket));
+            socket.send(new DatagramPacket(payload, payload.length));
+        }
+    }
+
+    /**
+     * An fd of this process open on {@code directory}. Java's streams refuse to open a
+     * directory, but {@code FileChannel.open} does (read-only), and junixsocket turns the fd
+     * number, found through {@code /proc/self/fd}, into a {@link FileDescriptor}. The returned
+     * channel owns the fd: close it when done.
+     */
+    static OpenDirectory openDirectory(Path directory) throws IOException {
+        FileChannel channel = FileChannel.open(directory);
+        Path real = directory.toRealPath();
+        try (var fds = Files.list(Path.of("/proc/self/fd"))) {
+            for (Path link : (Iterable<Path>) fds::iterator) {
+                try {
+                    if (Files.readSymbolicLink(link).equals(real)) {
+                        int number = Integer.parseInt(link.getFileName().toString());
+                        return new OpenDirectory(channel, FileDescriptorCast.unsafeUsing(number).getFileDescriptor());
+                    }
+                } catch (IOException e) {
+                    // The listing's own fd, already closed.
+                }
+            }
+        }
+        channel.close();
+        throw new IOException("no fd of this process is open on " + real);
+    }
+
+    /** A directory opened read-only; {@link #close()} closes the fd. */
+    record OpenDirectory(FileChannel channel, FileDescriptor fd) implements AutoCloseable {
+        @Override
+        public void close() throws IOException {
+            channel.close();
+        }
+    }
+}

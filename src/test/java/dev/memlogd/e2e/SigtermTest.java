@@ -1,0 +1,53 @@
+package dev.memlogd.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.time.Duration;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** Init stops memlogd with SIGTERM at shutdown; unlike LinuxKit's, ours removes its socket files. */
+@ExtendWith(DaemonOutputOnFailure.class)
+class SigtermTest {
+    private DaemonProcess daemon;
+
+    @BeforeEach
+    void startDaemon() throws Exception {
+        daemon = DaemonProcess.start();
+    }
+
+    @AfterEach
+    void stopDaemon() {
+        daemon.close();
+    }
+
+    @Test
+    @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void sigtermStopsTheDaemonAndRemovesBothSocketFiles() throws Exception {
+
+        daemon.sigterm();
+        int exitCode = daemon.awaitExit(Duration.ofSeconds(10));
+
+        System.out.println("memlogd exit code after SIGTERM: " + exitCode);
+        assertFalse(Files.exists(daemon.logSocket(), LinkOption.NOFOLLOW_LINKS), "log socket file left behind");
+        assertFalse(Files.exists(daemon.querySocket(), LinkOption.NOFOLLOW_LINKS), "query socket file left behind");
+    }
+
+    @Test
+    @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void sigtermExitCodeIsTheZeroThatMemlogdHelpPromises() throws Exception {
+        // `memlogd --help`, "Exit codes": "0: stopped by SIGTERM, or started in the background".
+
+        daemon.sigterm();
+        int exitCode = daemon.awaitExit(Duration.ofSeconds(10));
+
+        assertEquals(0, exitCode, "exit code after SIGTERM (a JVM killed by SIGTERM exits 143 unless it says otherwise)");
+    }
+}
