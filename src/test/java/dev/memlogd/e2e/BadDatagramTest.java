@@ -10,12 +10,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.SortedMap;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import dev.memlogd.core.client.FdSender;
 import dev.memlogd.core.wire.LogEntry;
@@ -27,32 +24,10 @@ import dev.memlogd.e2e.Sources.UnsentPair;
  * entry (or stored sanitised) while a healthy source, opened before them all, keeps being
  * read: after each test it writes a line that must still arrive.
  */
-@ExtendWith(DaemonOutputOnFailure.class)
-class BadDatagramTest {
-    private static DaemonProcess daemon;
-    private static Source healthy;
-    private static int healthyLines;
-
+class BadDatagramTest extends BadInputContract {
     @BeforeAll
-    static void startDaemonWithHealthySource() throws Exception {
-        daemon = DaemonProcess.start();
-        healthy = Sources.socketpair(daemon.logSocket(), "healthy");
-    }
-
-    @AfterAll
-    static void stopDaemon() throws Exception {
-        try {
-            healthy.close();
-        } finally {
-            daemon.close();
-        }
-    }
-
-    @AfterEach
-    void healthySourceIsStillRead() throws Exception {
-        String line = "still read " + ++healthyLines;
-        healthy.println(line);
-        daemon.awaitEntry("healthy", line);
+    static void startDaemon() throws Exception {
+        startDaemonWithHealthySource();
     }
 
     /** Sends a socketpair end that already holds {@code line} under the raw name {@code name}; returns the pair. */

@@ -6,12 +6,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import dev.memlogd.core.client.FdSender;
 import dev.memlogd.e2e.Sources.OpenFifo;
@@ -23,32 +20,10 @@ import dev.memlogd.e2e.Sources.Source;
  * a write end is never readable: each is refused with a {@code memlogd} entry saying why, while
  * a healthy source keeps being read.
  */
-@ExtendWith(DaemonOutputOnFailure.class)
-class BadFdTest {
-    private static DaemonProcess daemon;
-    private static Source healthy;
-    private static int healthyLines;
-
+class BadFdTest extends BadInputContract {
     @BeforeAll
-    static void startDaemonWithHealthySource() throws Exception {
-        daemon = DaemonProcess.start();
-        healthy = Sources.fifo(daemon.dir(), daemon.logSocket(), "healthy");
-    }
-
-    @AfterAll
-    static void stopDaemon() throws Exception {
-        try {
-            healthy.close();
-        } finally {
-            daemon.close();
-        }
-    }
-
-    @AfterEach
-    void healthySourceIsStillRead() throws Exception {
-        String line = "still read " + ++healthyLines;
-        healthy.println(line);
-        daemon.awaitEntry("healthy", line);
+    static void startDaemon() throws Exception {
+        startDaemonWithHealthySource();
     }
 
     private static void send(String name, FileDescriptor fd) throws Exception {

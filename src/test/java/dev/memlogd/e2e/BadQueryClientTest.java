@@ -9,12 +9,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import dev.memlogd.core.client.QueryClient;
 import dev.memlogd.core.wire.LinuxKit;
@@ -28,32 +25,10 @@ import dev.memlogd.e2e.Sources.Source;
  * Each is answered with a notice and closed, or simply dropped, while a healthy source keeps
  * being read.
  */
-@ExtendWith(DaemonOutputOnFailure.class)
-class BadQueryClientTest {
-    private static DaemonProcess daemon;
-    private static Source healthy;
-    private static int healthyLines;
-
+class BadQueryClientTest extends BadInputContract {
     @BeforeAll
-    static void startDaemonWithHealthySource() throws Exception {
-        daemon = DaemonProcess.start("-mode-timeout", "300");
-        healthy = Sources.socketpair(daemon.logSocket(), "healthy");
-    }
-
-    @AfterAll
-    static void stopDaemon() throws Exception {
-        try {
-            healthy.close();
-        } finally {
-            daemon.close();
-        }
-    }
-
-    @AfterEach
-    void healthySourceIsStillRead() throws Exception {
-        String line = "still read " + ++healthyLines;
-        healthy.println(line);
-        daemon.awaitEntry("healthy", line);
+    static void startDaemon() throws Exception {
+        startDaemonWithHealthySource("-mode-timeout", "300");
     }
 
     /** The notices of a connection the daemon closed: one JSON line each. */

@@ -4,31 +4,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SortedMap;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import dev.memlogd.e2e.Sources.Source;
 
 /** Sources come and go all day (every container restart); the daemon must close each one's fd at EOF. */
-@ExtendWith(DaemonOutputOnFailure.class)
-class FdLeakTest {
+class FdLeakTest extends DaemonPerTest {
     private static final int BATCHES = 10;
     private static final int PER_KIND_PER_BATCH = 100;
-
-    private DaemonProcess daemon;
-
-    @BeforeEach
-    void startDaemon() throws Exception {
-        daemon = DaemonProcess.start();
-    }
-
-    @AfterEach
-    void stopDaemon() {
-        daemon.close();
-    }
 
     @Test
     @Timeout(value = 90, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)

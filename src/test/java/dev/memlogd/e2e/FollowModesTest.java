@@ -14,32 +14,16 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import dev.memlogd.core.wire.LogEntry;
 import dev.memlogd.core.wire.LogEntryJson;
 import dev.memlogd.e2e.Sources.Source;
 
 /** {@code logread -f} (mode 1) and {@code logread -F} (mode 2) against a daemon with history. */
-@ExtendWith(DaemonOutputOnFailure.class)
-class FollowModesTest {
+class FollowModesTest extends DaemonPerTest {
     private static final Duration LINE_DEADLINE = Duration.ofSeconds(15);
-
-    private DaemonProcess daemon;
-
-    @BeforeEach
-    void startDaemon() throws Exception {
-        daemon = DaemonProcess.start();
-    }
-
-    @AfterEach
-    void stopDaemon() {
-        daemon.close();
-    }
 
     @Test
     @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)

@@ -7,36 +7,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import dev.memlogd.core.wire.LogEntry;
 import dev.memlogd.e2e.Sources.Source;
 
 /** Sources of both kinds init makes, read by one daemon and printed by {@code logread} (mode 0). */
-@ExtendWith(DaemonOutputOnFailure.class)
-class LogreadFormatTest {
-    private static DaemonProcess daemon;
-
-    @BeforeAll
-    static void startDaemon() throws Exception {
-        daemon = DaemonProcess.start();
-    }
-
-    @AfterAll
-    static void stopDaemon() {
-        daemon.close();
-    }
-
+class LogreadFormatTest extends DaemonPerClass {
     @Test
     @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void socketpairAndFifoSourcesAreBothReadByOneDaemon() throws Exception {
         try (Source onboot = Sources.socketpair(daemon.logSocket(), "onboot.sysctl.out");
              Source service = Sources.fifo(daemon.dir(), daemon.logSocket(), "getty.out")) {
-
             onboot.println("net.ipv4.ip_forward = 1");
             service.println("getty started on ttyS0");
 

@@ -9,27 +9,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** {@code bin/memlogd-exec}, LinuxKit's command wrapper: {@code -socket LOG -n NAME cmd args...}. */
-@ExtendWith(DaemonOutputOnFailure.class)
-class MemlogdExecTest {
-    private static DaemonProcess daemon;
-
-    @BeforeAll
-    static void startDaemon() throws Exception {
-        daemon = DaemonProcess.start();
-    }
-
-    @AfterAll
-    static void stopDaemon() {
-        daemon.close();
-    }
-
+class MemlogdExecTest extends DaemonPerClass {
     /** What a finished memlogd-exec did. */
     private record Run(int exitCode, String stdout, String stderr) {
     }
@@ -54,7 +38,6 @@ class MemlogdExecTest {
     @Test
     @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void exitsWithTheCommandsExitCode() throws Exception {
-
         Run run = exec("demo-exit", "echo out; echo err >&2; exit 7");
 
         assertEquals(7, run.exitCode(), run::toString);
@@ -76,7 +59,6 @@ class MemlogdExecTest {
     @Test
     @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void copiesTheCommandsOutputToItsOwnStdoutAndStderr() throws Exception {
-
         Run run = exec("demo-copy", "echo out; echo err >&2; exit 7");
 
         assertEquals("out\n", run.stdout(), run::toString);

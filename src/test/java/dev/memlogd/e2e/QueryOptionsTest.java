@@ -6,31 +6,15 @@ import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.LongStream;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import dev.memlogd.core.wire.LogEntry;
 import dev.memlogd.core.wire.LogEntryJson;
 import dev.memlogd.e2e.Sources.Source;
 
 /** Our logread extensions on top of mode 3: {@code --after SEQ}, {@code -n N}, {@code --source NAME}. */
-@ExtendWith(DaemonOutputOnFailure.class)
-class QueryOptionsTest {
-    private static DaemonProcess daemon;
-
-    @BeforeAll
-    static void startDaemon() throws Exception {
-        daemon = DaemonProcess.start();
-    }
-
-    @AfterAll
-    static void stopDaemon() {
-        daemon.close();
-    }
-
+class QueryOptionsTest extends DaemonPerClass {
     private static List<LogEntry> logreadJson(String... args) throws Exception {
         String[] all = new String[args.length + 4];
         all[0] = "-socket";

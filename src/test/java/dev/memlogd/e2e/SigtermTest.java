@@ -7,31 +7,14 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.time.Duration;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Init stops memlogd with SIGTERM at shutdown; unlike LinuxKit's, ours removes its socket files. */
-@ExtendWith(DaemonOutputOnFailure.class)
-class SigtermTest {
-    private DaemonProcess daemon;
-
-    @BeforeEach
-    void startDaemon() throws Exception {
-        daemon = DaemonProcess.start();
-    }
-
-    @AfterEach
-    void stopDaemon() {
-        daemon.close();
-    }
-
+class SigtermTest extends DaemonPerTest {
     @Test
     @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void sigtermStopsTheDaemonAndRemovesBothSocketFiles() throws Exception {
-
         daemon.sigterm();
         int exitCode = daemon.awaitExit(Duration.ofSeconds(10));
 
