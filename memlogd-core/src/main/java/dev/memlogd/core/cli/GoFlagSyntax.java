@@ -11,6 +11,8 @@ import picocli.CommandLine.Model.CommandSpec;
  *       rest belongs to the command being wrapped ({@code memlogd-exec -n x ls -la}).</li>
  *   <li>No clustering of single-letter flags ({@code -fF} is not {@code -f -F}), as in Go.</li>
  *   <li>No {@code @file} expansion: an argument starting with {@code @} is just an argument.</li>
+ *   <li>A flag given twice takes its last value ({@code -socket a -socket b} is {@code b}), as Go's
+ *       {@code flag.Set} does; picocli would refuse it. Repeatable options still collect every value.</li>
  * </ul>
  * Go's {@code -flag=value} and {@code -flag value} are picocli's defaults; give every option both
  * {@code -flag} and {@code --flag} names, and boolean options {@code arity = "0..1"} with
@@ -23,6 +25,7 @@ public final class GoFlagSyntax implements IModelTransformer {
         spec.parser()
                 .stopAtPositional(true)
                 .posixClusteredShortOptionsAllowed(false)
+                .overwrittenOptionsAllowed(true)
                 .expandAtFiles(false);
         return spec;
     }

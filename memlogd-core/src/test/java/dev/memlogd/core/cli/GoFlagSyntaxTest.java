@@ -42,4 +42,14 @@ class GoFlagSyntaxTest {
     void singleLetterFlagsDoNotCluster() {
         assertEquals(ExitCodes.USAGE, new ProbeCommand().run("-fF"));
     }
+
+    @Test
+    void aFlagGivenTwiceTakesItsLastValue() {
+        ProbeCommand probe = new ProbeCommand();
+
+        assertEquals(0, probe.run("-socket", "/a.sock", "-n", "x", "--socket=/b.sock", "-n=y"));
+
+        assertEquals(java.nio.file.Path.of("/b.sock"), probe.socket.path());
+        assertEquals("y", probe.name);
+    }
 }
