@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,14 +22,17 @@ import dev.memlogd.e2e.Sources.Source;
 
 /**
  * Query clients that misbehave, where LinuxKit hangs or blocks everyone: a client that sends
- * nothing ({@code -mode-timeout 300}), an unknown mode byte, a client that leaves mid-dump.
- * Each is answered with a notice and closed, or simply dropped, while a healthy source keeps
+ * nothing ({@code -mode-timeout 300}), an unknown mode byte, one client too many
+ * ({@code -max-clients 4}), a client that leaves mid-dump, odd but valid clients. Each is
+ * answered with a notice and closed, simply dropped, or served, while a healthy source keeps
  * being read.
  */
 class BadQueryClientTest extends BadInputContract {
+    private static final int MAX_CLIENTS = 4;
+
     @BeforeAll
     static void startDaemon() throws Exception {
-        startDaemonWithHealthySource("-mode-timeout", "300");
+        startDaemonWithHealthySource("-mode-timeout", "300", "-max-clients", Integer.toString(MAX_CLIENTS));
     }
 
     /** The notices of a connection the daemon closed: one JSON line each. */
@@ -99,5 +103,74 @@ class BadQueryClientTest extends BadInputContract {
                 .collect(Collectors.toList());
         assertEquals(3001, bulk.size());
         assertEquals("bulk end", bulk.get(bulk.size() - 1));
+    }
+
+    @Test
+    @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void clientBeyondMaxClientsIsToldWhyAndDisconnected() throws Exception {
+        List<QueryClient> followers = new ArrayList<>();
+        try {
+            // The daemon accepts in connection order, so these hold every slot before the next connects.
+            for (int i = 0; i < MAX_CLIENTS; i++) {
+                followers.add(QueryClient.open(daemon.querySocket(), LinuxKit.MODE_FOLLOW));
+            }
+
+            byte[] received = RawQuery.request(daemon.querySocket(), LinuxKit.MODE_DUMP);
+
+            List<LogEntry> notices = parse(received);
+            assertEquals(1, notices.size(), () -> new String(received, StandardCharsets.UTF_8));
+            assertEquals(-1, notices.get(0).seq(), "a notice, not a ring entry");
+            assertTrue(notices.get(0).msg().contains("too many query clients"), notices.get(0)::msg);
+        } finally {
+            Sources.closeAll(followers);
+        }
+        // Leaving followers free their slots: the contract's check of the healthy source dumps again.
+    }
+
+    @Test
+    @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void dumpClientThatShutsDownItsWritingSideStillGetsTheWholeDump() throws Exception {
+        healthy.println("before the half-closed dump");
+        List<LogEntry> expected = daemon.awaitEntry("healthy", "before the half-closed dump");
+        byte[] received;
+
+        try (RawQuery client = RawQuery.connect(daemon.querySocket())) {
+            client.send(LinuxKit.MODE_DUMP);
+            client.shutdownOutput();
+            received = client.readToEnd();
+        }
+
+        List<LogEntry> dump = parse(received);
+        assertEquals(expected, dump.subList(0, Math.min(expected.size(), dump.size())));
+    }
+
+    /**
+     * docs/protocol.md: "Bytes after the mode byte (modes 0-2) are ignored". Ignored means the
+     * client gets its dump and then a clean end of stream: a daemon that closes the connection
+     * with those bytes unread makes the kernel end the client's stream with ECONNRESET instead
+     * of EOF, which a client (ours, LinuxKit's) takes for a broken connection.
+     */
+    @Test
+    @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void bytesAfterTheModeByteAreIgnored() throws Exception {
+        healthy.println("before the chatty dump");
+        List<LogEntry> expected = daemon.awaitEntry("healthy", "before the chatty dump");
+        List<LogEntry> dump = new ArrayList<>();
+        String end;
+
+        try (RawQuery client = RawQuery.connect(daemon.querySocket())) {
+            client.send(LinuxKit.MODE_DUMP, 'x', 'y', '\n');
+            try {
+                for (byte[] line = client.readLine(); line != null; line = client.readLine()) {
+                    dump.add(LogEntryJson.parse(new String(line, StandardCharsets.UTF_8).stripTrailing()));
+                }
+                end = "EOF";
+            } catch (IOException e) {
+                end = e.toString();
+            }
+        }
+
+        assertEquals(expected, dump.subList(0, Math.min(expected.size(), dump.size())), "the dump");
+        assertEquals("EOF", end, "how the dump ended, after " + dump.size() + " entries");
     }
 }

@@ -24,6 +24,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
@@ -57,19 +58,26 @@ final class DaemonProcess implements AutoCloseable {
     static final Set<DaemonProcess> LIVE = ConcurrentHashMap.newKeySet();
 
     private static final Duration START_DEADLINE = Duration.ofSeconds(30);
+    /** Numbers the output files of the daemons started in one directory. */
+    private static final AtomicInteger STARTED = new AtomicInteger();
 
     private final Path dir;
     private final Path logSocket;
     private final Path querySocket;
     private final Process process;
     private final List<String> command;
+    private final Path stdout;
+    private final Path stderr;
 
-    private DaemonProcess(Path dir, Path logSocket, Path querySocket, Process process, List<String> command) {
+    private DaemonProcess(Path dir, Path logSocket, Path querySocket, Process process, List<String> command,
+            Path stdout, Path stderr) {
         this.dir = dir;
         this.logSocket = logSocket;
         this.querySocket = querySocket;
         this.process = process;
         this.command = command;
+        this.stdout = stdout;
+        this.stderr = stderr;
     }
 
     /** The repository root (system property {@code memlogd.home}, set by the root pom). */
@@ -93,7 +101,15 @@ final class DaemonProcess implements AutoCloseable {
      * both sockets accept.
      */
     static DaemonProcess startInShell(String shellPrefix, String... flags) throws IOException {
-        Path dir = Files.createTempDirectory("memlogd-e2e-");
+        return startIn(Files.createTempDirectory("memlogd-e2e-"), shellPrefix, flags);
+    }
+
+    /**
+     * {@link #startInShell} with the sockets in an existing directory {@code dir}
+     * ({@code DIR/log.sock}, {@code DIR/q.sock}): where another daemon ran before.
+     * {@link #close()} deletes {@code dir}.
+     */
+    static DaemonProcess startIn(Path dir, String shellPrefix, String... flags) throws IOException {
         Path log = dir.resolve("log.sock");
         Path query = dir.resolve("q.sock");
         List<String> command = new ArrayList<>(List.of(bin("memlogd").toString(),
@@ -103,12 +119,15 @@ final class DaemonProcess implements AutoCloseable {
             String joined = command.stream().map(DaemonProcess::shellQuote).collect(Collectors.joining(" "));
             command = List.of("sh", "-c", shellPrefix + "; exec " + joined);
         }
+        int number = STARTED.incrementAndGet();
+        Path stdout = dir.resolve("daemon-" + number + ".stdout");
+        Path stderr = dir.resolve("daemon-" + number + ".stderr");
         Process process = new ProcessBuilder(command)
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                .redirectOutput(dir.resolve("stdout.txt").toFile())
-                .redirectError(dir.resolve("stderr.txt").toFile())
+                .redirectOutput(stdout.toFile())
+                .redirectError(stderr.toFile())
                 .start();
-        DaemonProcess daemon = new DaemonProcess(dir, log, query, process, command);
+        DaemonProcess daemon = new DaemonProcess(dir, log, query, process, command, stdout, stderr);
         LIVE.add(daemon);
         try {
             daemon.awaitSocketsAccept();
@@ -261,6 +280,11 @@ final class DaemonProcess implements AutoCloseable {
         process.destroy();
     }
 
+    /** Kills the daemon with SIGKILL: no cleanup, as after a crash or the OOM killer. */
+    void sigkill() {
+        process.destroyForcibly();
+    }
+
     /**
      * Waits for the daemon to exit.
      *
@@ -313,6 +337,14 @@ final class DaemonProcess implements AutoCloseable {
         return ownMessage(own, fragments);
     }
 
+    /**
+     * Dumps until one of the daemon's own entries contains every fragment, and returns that
+     * whole dump (to look at what was logged before it).
+     */
+    List<LogEntry> awaitOwnMessageDump(String... fragments) {
+        return awaitDump(d -> ownMessage(d, fragments) != null, "a memlogd entry containing " + List.of(fragments));
+    }
+
     /** The daemon's own entries (source {@code memlogd}) of a dump. */
     static List<LogEntry> ownMessages(List<LogEntry> dump) {
         return dump.stream().filter(e -> e.source().equals(LinuxKit.SOURCE_MEMLOGD)).collect(Collectors.toList());
@@ -358,8 +390,8 @@ final class DaemonProcess implements AutoCloseable {
     String output() {
         return "--- daemon " + command + " (pid " + process.pid() + ", "
                 + (process.isAlive() ? "running" : "exited " + process.exitValue()) + ")\n"
-                + "--- stdout:\n" + readQuietly(dir.resolve("stdout.txt"))
-                + "--- stderr:\n" + readQuietly(dir.resolve("stderr.txt"));
+                + "--- stdout:\n" + readQuietly(stdout)
+                + "--- stderr:\n" + readQuietly(stderr);
     }
 
     private static String readQuietly(Path file) {

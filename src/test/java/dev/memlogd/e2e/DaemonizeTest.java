@@ -72,4 +72,24 @@ class DaemonizeTest {
         assertTrue(logAccepts, "log socket accepts when -daemonize returns");
         assertTrue(queryAnswers, "query socket answers when -daemonize returns");
     }
+
+    @Test
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void daemonizeReturnsOneWithTheReasonWhenTheSocketsAreTaken() throws Exception {
+        try (DaemonProcess live = DaemonProcess.start()) {
+
+            Process launcher = new ProcessBuilder(DaemonProcess.bin("memlogd").toString(), "-daemonize",
+                    "-socket-log", live.logSocket().toString(), "-socket-query", live.querySocket().toString())
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                    .redirectOutput(dir.resolve("stdout.txt").toFile())
+                    .redirectError(dir.resolve("stderr.txt").toFile())
+                    .start();
+            assertTrue(launcher.waitFor(30, TimeUnit.SECONDS), "memlogd -daemonize still running after 30 s");
+
+            String stderr = Files.readString(dir.resolve("stderr.txt"));
+            assertEquals(1, launcher.exitValue(), stderr);
+            assertTrue(stderr.contains("another process is listening on " + live.logSocket()), stderr);
+            assertTrue(DaemonProcess.querySocketAnswers(live.querySocket()), "the live daemon still answers");
+        }
+    }
 }

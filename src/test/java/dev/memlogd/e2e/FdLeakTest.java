@@ -7,9 +7,15 @@ import java.util.SortedMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import dev.memlogd.core.client.QueryClient;
+import dev.memlogd.core.wire.LinuxKit;
+
 import dev.memlogd.e2e.Sources.Source;
 
-/** Sources come and go all day (every container restart); the daemon must close each one's fd at EOF. */
+/**
+ * Sources come and go all day (every container restart), and so do query clients; the daemon
+ * must close each one's fd when it ends.
+ */
 class FdLeakTest extends DaemonPerTest {
     private static final int BATCHES = 10;
     private static final int PER_KIND_PER_BATCH = 100;
@@ -35,6 +41,30 @@ class FdLeakTest extends DaemonPerTest {
         int total = 2 * BATCHES * PER_KIND_PER_BATCH;
         daemon.awaitDump(dump -> dump.stream().filter(e -> e.msg().startsWith("line of batch")).count() == total,
                 "the line of each of the " + total + " sources");
+        daemon.awaitFdCount(baseline);
+    }
+
+    @Test
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void fdCountReturnsToBaselineAfterQueryClientsComeAndGo() throws Exception {
+        SortedMap<Integer, String> baseline = daemon.settledOpenFds();
+
+        for (int i = 0; i < 200; i++) {
+            daemon.dumpLines();
+        }
+        List<QueryClient> followers = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            followers.add(QueryClient.open(daemon.querySocket(), i % 2 == 0 ? LinuxKit.MODE_FOLLOW
+                    : LinuxKit.MODE_DUMP_FOLLOW));
+        }
+        Await.awaitValue(() -> daemon.openFds().size(), count -> count >= baseline.size() + followers.size(),
+                "the daemon holds the " + followers.size() + " followers");
+        for (int i = 0; i < 20; i++) {
+            RawQuery.connect(daemon.querySocket()).close(); // gone before sending a mode byte
+        }
+        daemon.dumpLines(); // answered only once the 20 before it were accepted (in order)
+        Sources.closeAll(followers);
+
         daemon.awaitFdCount(baseline);
     }
 }

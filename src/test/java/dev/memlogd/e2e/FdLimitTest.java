@@ -54,41 +54,55 @@ class FdLimitTest {
     }
 
     /**
-     * Sends one socketpair source already holding its line {@code limit N} (written before the
-     * send: a source the daemon never gets is closed by the kernel, and a later write would fail).
+     * Sends the socketpair source {@code limitN} already holding its line {@link #lineOf lineOf(N)}
+     * (written before the send: a source the daemon refuses is closed there, and a later
+     * write would fail), N being its index in {@link #sources}.
      */
-    private void sendSource() throws Exception {
+    private Source sendSource() throws Exception {
+        int index = sources.size();
         UnsentPair pair = Sources.unsentSocketpair();
-        Source source = pair.writer("limit" + sources.size());
-        source.println("limit " + sources.size());
+        Source source = pair.writer("limit" + index);
+        source.println(lineOf(index));
         FdSender.send(daemon.logSocket(), source.name(), pair.readEnd());
         pair.closeReadEnd();
         sources.add(source);
+        return source;
+    }
+
+    private static String lineOf(int index) {
+        return "limit " + index;
     }
 
     /**
-     * Sends sources, each once the daemon has either taken the one before or refused it, until
-     * the daemon refuses one for the fd limit: it keeps fds in reserve for query clients and
-     * incoming datagrams, so that is well before all {@link #LIMIT} fds are used.
+     * Sends sources, each once the daemon has either taken the one before (its line is in a
+     * dump) or refused it (a new refusal entry), until the daemon refuses one for the fd limit:
+     * it keeps fds in reserve for query clients and incoming datagrams, so that is well before
+     * all {@link #LIMIT} fds are used. The refused source stays in {@link #sources}, last.
+     *
+     * <p>Taken or refused is read from the dump, never from the fd count: the daemon's fd count
+     * also moves with the query connections of the probes themselves (a finished dump's fd is
+     * closed at the daemon's next selector round) and with the JVM's own transient fds.
      */
     private void fillUntilRefused() throws Exception {
         while (sources.size() < MAX_SOURCES) {
-            int before = daemon.openFdCount();
-            int refusalsBefore = refusals();
-            sendSource();
-            int taken = Await.awaitValue(() -> refusals() > refusalsBefore ? -1 : daemon.openFdCount(),
-                    count -> count < 0 || count > before, Await.DEFAULT, Duration.ofMillis(1),
-                    "the daemon takes or refuses source " + sources.size());
-            if (taken < 0) {
+            int refusalsBefore = refusals(daemon.dump());
+            String line = lineOf(sources.size());
+            Source sent = sendSource();
+            boolean refused = Await.awaitValue(() -> {
+                List<LogEntry> dump = daemon.dump();
+                return DaemonProcess.contains(dump, sent.name(), line) ? Boolean.FALSE
+                        : refusals(dump) > refusalsBefore ? Boolean.TRUE : null;
+            }, outcome -> outcome != null, Await.DEFAULT, Duration.ofMillis(1),
+                    "the daemon takes or refuses " + sent);
+            if (refused) {
                 return;
             }
         }
         throw new AssertionError("no source refused after " + MAX_SOURCES + " under an fd limit of " + LIMIT);
     }
 
-    private int refusals() throws Exception {
-        return (int) DaemonProcess.ownMessages(daemon.dump()).stream().filter(FdLimitTest::reportsSourceFdShortage)
-                .count();
+    private static int refusals(List<LogEntry> dump) {
+        return (int) DaemonProcess.ownMessages(dump).stream().filter(FdLimitTest::reportsSourceFdShortage).count();
     }
 
     /** An entry about a source refused for the fd limit (not the accept problem). */
@@ -111,7 +125,7 @@ class FdLimitTest {
 
         List<LogEntry> dump = daemon.dumpWithin(Duration.ofSeconds(5));
 
-        assertTrue(DaemonProcess.contains(dump, "limit0", "limit 0"), "the first source's line is in the dump");
+        assertTrue(DaemonProcess.contains(dump, "limit0", lineOf(0)), "the first source's line is in the dump");
         assertTrue(daemon.openFdCount() < LIMIT - 64, "fds kept in reserve: " + daemon.openFdCount());
     }
 
@@ -133,7 +147,7 @@ class FdLimitTest {
     @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void fullDatagramsNearTheLimitLeaveNoFdBehind() throws Exception {
         fillUntilRefused();
-        int held = daemon.settledOpenFds().size();
+        SortedMap<Integer, String> held = daemon.settledOpenFds();
         List<UnsentPair> pairs = new ArrayList<>();
         try {
             for (int i = 0; i < 100; i++) {
@@ -145,9 +159,9 @@ class FdLimitTest {
             FdSender.send(daemon.logSocket(), "fifty".getBytes(StandardCharsets.UTF_8),
                     java.util.Arrays.copyOf(fds, 50));
             FdSender.send(daemon.logSocket(), "hundred".getBytes(StandardCharsets.UTF_8), fds);
-            daemon.awaitOwnMessage("closed");
+            daemon.awaitOwnMessage("datagram dropped", "closed");
 
-            Await.awaitValue(daemon::openFdCount, count -> count == held, "fd count back to " + held);
+            daemon.awaitFdCount(held);
         } finally {
             for (UnsentPair pair : pairs) {
                 pair.closeReadEnd();
@@ -160,9 +174,12 @@ class FdLimitTest {
     @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void daemonReadsNewSourcesAgainOnceSourcesCloseAndReleasesEveryFd() throws Exception {
         fillUntilRefused();
-        int refused = 1;
-        closeFirst(sources.size() - refused - 10 > 0 ? 10 : 1);
-        Await.awaitValue(daemon::openFdCount, count -> count < LIMIT - 64 - 5, "fds released as sources close");
+        assertTrue(sources.size() > 10, "the daemon took " + (sources.size() - 1) + " sources");
+        SortedMap<Integer, String> full = daemon.settledOpenFds();
+        closeFirst(10);
+        // The only sign that the daemon has seen those EOFs: it closes their fds.
+        Await.awaitValue(() -> daemon.openFds().size(), count -> count <= full.size() - 10,
+                "the daemon closes the fds of the 10 sources that ended (it held " + full.size() + ")");
 
         try (Source late = Sources.socketpair(daemon.logSocket(), "late")) {
             late.println("after the limit");

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -50,6 +51,26 @@ class LogreadFormatTest extends DaemonPerClass {
                 assertTrue(Formats.TIME_PATTERN.matcher(line.substring(0, line.indexOf(';'))).matches(),
                         () -> "time of " + line);
             }
+            assertTrue(logread.lines().stream().anyMatch(l -> l.matches(Formats.TIME
+                    + Pattern.quote(";onboot.a\\;b;key=a;b \u00e9t\u00e9 \u2713 <tag> & \"quoted\" back\\slash\ttab"))),
+                    logread::describe);
+            assertTrue(logread.lines().stream().anyMatch(l -> l.matches(Formats.TIME
+                    + Pattern.quote(";svc\\;x.out;; leading semicolon"))), logread::describe);
+        }
+    }
+
+    @Test
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void emptySourceNameIsPrintedAsAnEmptyField() throws Exception {
+        try (Source nameless = Sources.socketpair(daemon.logSocket(), "")) {
+            nameless.println("from the nameless source");
+            daemon.awaitEntry("", "from the nameless source");
+
+            Logread.Result logread = Logread.run("-socket", daemon.querySocket().toString());
+
+            assertEquals(0, logread.exitCode(), logread::describe);
+            assertTrue(logread.lines().stream().anyMatch(l -> l.matches(Formats.TIME
+                    + Pattern.quote(";;from the nameless source"))), logread::describe);
         }
     }
 }

@@ -1,20 +1,44 @@
 package dev.memlogd.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.LongStream;
 
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
+import dev.memlogd.core.wire.LinuxKit;
 import dev.memlogd.core.wire.LogEntry;
 import dev.memlogd.core.wire.LogEntryJson;
 import dev.memlogd.e2e.Sources.Source;
 
-/** Our logread extensions on top of mode 3: {@code --after SEQ}, {@code -n N}, {@code --source NAME}. */
-class QueryOptionsTest extends DaemonPerClass {
+/**
+ * Our logread extensions on top of mode 3: {@code --after SEQ}, {@code -n N}, {@code --source NAME}.
+ * The daemon holds {@value #MAX_LINES} entries, so that a test can have entries evicted.
+ */
+@ExtendWith(DaemonOutputOnFailure.class)
+class QueryOptionsTest {
+    private static final int MAX_LINES = 200;
+
+    private static DaemonProcess daemon;
+
+    @BeforeAll
+    static void startDaemon() throws Exception {
+        daemon = DaemonProcess.start("-max-lines", Integer.toString(MAX_LINES));
+    }
+
+    @AfterAll
+    static void stopDaemon() {
+        daemon.close();
+    }
+
     private static List<LogEntry> logreadJson(String... args) throws Exception {
         String[] all = new String[args.length + 4];
         all[0] = "-socket";
@@ -82,6 +106,70 @@ class QueryOptionsTest extends DaemonPerClass {
 
             assertEquals(List.of("w 1", "w 2", "w 3"), msgs(filtered));
             assertEquals(List.of("wanted"), filtered.stream().map(LogEntry::source).distinct().collect(Collectors.toList()));
+        }
+    }
+
+    @Test
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void afterAnEvictedSeqStartsWithANoticeCountingTheEntriesEvictedSince() throws Exception {
+        try (Source source = Sources.socketpair(daemon.logSocket(), "evicted")) {
+            source.println("remembered");
+            long remembered = daemon.awaitEntry("evicted", "remembered").stream()
+                    .filter(e -> e.msg().equals("remembered")).findFirst().orElseThrow().seq();
+            StringBuilder flood = new StringBuilder();
+            for (int i = 0; i < 2 * MAX_LINES; i++) {
+                flood.append("flood ").append(i).append('\n');
+            }
+            source.write(flood.toString().getBytes(StandardCharsets.US_ASCII));
+            source.println("newest");
+            daemon.awaitEntry("evicted", "newest");
+
+            List<LogEntry> resumed = logreadJson("--after", Long.toString(remembered));
+
+            LogEntry notice = resumed.get(0);
+            LogEntry oldestHeld = resumed.get(1);
+            assertEquals(LinuxKit.SOURCE_MEMLOGD, notice.source(), notice::toString);
+            assertEquals(-1, notice.seq(), () -> "a notice, not a ring entry: " + notice);
+            assertEquals(oldestHeld.seq() - (remembered + 1), notice.lost(), () -> "lost in " + notice + " before "
+                    + oldestHeld);
+            assertEquals(MAX_LINES, resumed.size() - 1, "then every entry held");
+            assertEquals("newest", resumed.get(resumed.size() - 1).msg());
+        }
+    }
+
+    @Test
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void afterASeqThisDaemonNeverGaveOutSendsANoticeThenEveryEntryHeld() throws Exception {
+        try (Source source = Sources.socketpair(daemon.logSocket(), "restarted")) {
+            source.println("held");
+            daemon.awaitEntry("restarted", "held");
+            List<LogEntry> dump = daemon.dump();
+
+            List<LogEntry> resumed = logreadJson("--after", "1000000000");
+
+            LogEntry notice = resumed.get(0);
+            assertEquals(LinuxKit.SOURCE_MEMLOGD, notice.source(), notice::toString);
+            assertEquals(-1, notice.seq(), () -> "a notice, not a ring entry: " + notice);
+            assertTrue(notice.msg().contains("1000000000"), notice::msg);
+            assertEquals(dump, resumed.subList(1, resumed.size()));
+        }
+    }
+
+    @Test
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void tailAndSourceTogetherGiveTheLastEntriesOfThatSource() throws Exception {
+        try (Source wanted = Sources.socketpair(daemon.logSocket(), "tail-wanted");
+             Source other = Sources.socketpair(daemon.logSocket(), "tail-other")) {
+            for (int i = 1; i <= 4; i++) {
+                wanted.println("w " + i);
+                other.println("o " + i);
+            }
+            daemon.awaitDump(d -> DaemonProcess.contains(d, "tail-wanted", "w 4")
+                    && DaemonProcess.contains(d, "tail-other", "o 4"), "both sources' last lines");
+
+            List<LogEntry> tail = logreadJson("-n", "2", "--source", "tail-wanted");
+
+            assertEquals(List.of("w 3", "w 4"), msgs(tail));
         }
     }
 }

@@ -54,6 +54,11 @@ final class RawQuery implements AutoCloseable {
         }
     }
 
+    /** Shuts down our writing side: the server reads EOF after what was sent. */
+    void shutdownOutput() throws IOException {
+        channel.shutdownOutput();
+    }
+
     /** Reads up to and including the next {@code '\n'}; null at EOF before any byte. */
     byte[] readLine() throws IOException {
         ByteArrayOutputStream line = new ByteArrayOutputStream();

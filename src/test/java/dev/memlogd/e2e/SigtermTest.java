@@ -2,13 +2,21 @@ package dev.memlogd.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+
+import dev.memlogd.core.client.QueryClient;
+import dev.memlogd.core.wire.LinuxKit;
+import dev.memlogd.core.wire.LogEntry;
+import dev.memlogd.core.wire.LogEntryJson;
 
 /** Init stops memlogd with SIGTERM at shutdown; unlike LinuxKit's, ours removes its socket files. */
 class SigtermTest extends DaemonPerTest {
@@ -32,5 +40,25 @@ class SigtermTest extends DaemonPerTest {
         int exitCode = daemon.awaitExit(Duration.ofSeconds(10));
 
         assertEquals(0, exitCode, "exit code after SIGTERM (a JVM killed by SIGTERM exits 143 unless it says otherwise)");
+    }
+
+    @Test
+    @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void sigtermSendsFollowersAStoppingEntryThenClosesTheirConnection() throws Exception {
+        try (QueryClient follower = QueryClient.open(daemon.querySocket(), LinuxKit.MODE_DUMP_FOLLOW)) {
+            // Mode 2 registers the follower before dumping: once a line arrives, it follows.
+            assertNotNull(follower.readLine(), "the dump's first line");
+
+            daemon.sigterm();
+            List<LogEntry> rest = new ArrayList<>();
+            for (String line = follower.readLine(); line != null; line = follower.readLine()) {
+                rest.add(LogEntryJson.parse(line));
+            }
+
+            LogEntry last = rest.get(rest.size() - 1);
+            assertEquals(LinuxKit.SOURCE_MEMLOGD, last.source(), rest::toString);
+            assertEquals("memlogd stopping", last.msg(), rest::toString);
+            assertEquals(0, daemon.awaitExit(Duration.ofSeconds(10)));
+        }
     }
 }

@@ -35,6 +35,9 @@ import dev.memlogd.core.wire.QueryRequest;
 final class EventLoop implements LineSplitter.LineSink, Follower.LapListener, LogSocket.Receiver {
     private static final int DATAGRAMS_PER_ROUND = 256;
     private static final int ACCEPTS_PER_ROUND = 64;
+    private static final int MAX_EMPTY_READS = 3;
+    /** Connections accepted but still owing their mode byte; they also count against the fd reserve. */
+    static final int MAX_PENDING_HANDSHAKES = 64;
     private static final long ACCEPT_PAUSE_NANOS = 1_000_000_000L;
     private static final byte[] MEMLOGD = LinuxKit.SOURCE_MEMLOGD.getBytes(StandardCharsets.UTF_8);
 
@@ -220,6 +223,16 @@ final class EventLoop implements LineSplitter.LineSink, Follower.LapListener, Lo
             closeSource(source, null);
             return;
         }
+        if (n == 0) {
+            // A stream at EOF reads -1, never 0; an fd that polls readable yet reads nothing
+            // round after round (a datagram socket whose sender shut it down) would otherwise
+            // keep the loop spinning.
+            if (++source.emptyReads >= MAX_EMPTY_READS) {
+                closeSource(source, "it polls readable but has nothing to read (not a stream: a datagram socket?)");
+            }
+            return;
+        }
+        source.emptyReads = 0;
         lineStamp = clock.nowNanos(); // one clock read per read(), not per line
         splitter.split(source, readBuffer.flip());
     }
@@ -255,17 +268,17 @@ final class EventLoop implements LineSplitter.LineSink, Follower.LapListener, Lo
 
     @Override
     public void onFds(byte[] rawName, int rawNameLength, boolean nameTruncated, FileDescriptor[] fds) {
-        SourceNames.Name name = SourceNames.sanitize(rawName, rawNameLength);
+        SourceNames.Name name = SourceNames.inspect(rawName, rawNameLength);
         if (nameTruncated) {
             ownLog.report("source-name", "source name longer than " + LinuxKit.MAX_NAME_LEN
                     + " bytes cut to '" + LogSocket.printable(rawName, rawNameLength) + "'");
         }
-        if (name.changed()) {
-            ownLog.report("source-name", "source name with invalid UTF-8 or control characters stored as '"
-                    + name.name() + "'");
+        if (name.unusual()) {
+            ownLog.report("source-name", "source name '" + name.printable() + "' has control characters or invalid"
+                    + " UTF-8; kept as sent, as LinuxKit does (JSON escapes it, logread prints it raw)");
         }
         for (FileDescriptor fd : fds) {
-            addSource(name.name(), fd);
+            addSource(name, fd);
         }
     }
 
@@ -274,7 +287,8 @@ final class EventLoop implements LineSplitter.LineSink, Follower.LapListener, Lo
         ownLog.report("datagram", problem);
     }
 
-    private void addSource(String name, FileDescriptor fd) {
+    private void addSource(SourceNames.Name sourceName, FileDescriptor fd) {
+        String name = sourceName.printable();
         int number = -1;
         try {
             number = FdChannels.fdNumber(fd);
@@ -293,7 +307,7 @@ final class EventLoop implements LineSplitter.LineSink, Follower.LapListener, Lo
             }
             Pipe.SourceChannel channel = FdChannels.readable(fd);
             channel.configureBlocking(false);
-            Source source = new Source(name, name.getBytes(StandardCharsets.UTF_8), channel, number);
+            Source source = new Source(name, sourceName.bytes(), channel, number);
             source.key = channel.register(selector, SelectionKey.OP_READ, source);
             sourceCount++;
         } catch (IOException | RuntimeException e) {
@@ -331,14 +345,20 @@ final class EventLoop implements LineSplitter.LineSink, Follower.LapListener, Lo
     private void startHandshake(SocketChannel client) {
         try {
             client.configureBlocking(false);
-            if (followers.size() + handshakes.size() >= config.maxClients() + (config.consoleEcho() ? 1 : 0)) {
-                refuseClient(client, "too many query clients (-max-clients " + config.maxClients() + ")");
+            // Over the client limit, a client is told so once it has sent its mode byte (see
+            // handshake): refused at once, its write of the mode byte would fail (EPIPE) and it
+            // would never read why. Only a flood of silent connections is refused here.
+            if (handshakes.size() >= MAX_PENDING_HANDSHAKES) {
+                refuseClient(client, "too many connections waiting to send their mode byte ("
+                        + MAX_PENDING_HANDSHAKES + ")");
                 return;
             }
             QueryConnection connection = new QueryConnection(client, "query client",
                     System.nanoTime() + config.modeTimeoutMillis() * 1_000_000L);
             client.register(selector, SelectionKey.OP_READ, connection);
             handshakes.add(connection);
+            // Most clients send their mode byte with the connect: finish now, not next round.
+            handshake(connection);
         } catch (IOException e) {
             closeQuietly(client);
         }
@@ -361,6 +381,10 @@ final class EventLoop implements LineSplitter.LineSink, Follower.LapListener, Lo
             return;
         }
         handshakes.remove(connection);
+        if (followers.size() - (config.consoleEcho() ? 1 : 0) >= config.maxClients()) {
+            refuseClient(connection.channel, "too many query clients (-max-clients " + config.maxClients() + ")");
+            return;
+        }
         SourceFilter filter = SourceFilter.of(request.sources());
         long[] plan = QueryConnection.plan(request, ring, filter);
         Follower follower = new Follower("query client", connection.channel, ring, plan[0], plan[1], filter, false,

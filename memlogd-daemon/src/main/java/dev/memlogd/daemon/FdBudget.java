@@ -17,6 +17,8 @@ final class FdBudget {
     static final int DATAGRAM_FDS = 64;
     /** The /proc listing, a probe, a dup: the loop's own transient fds. */
     static final int LOOP_FDS = 8;
+    /** Connections accepted but still owing their mode byte, kept room for. */
+    static final int PENDING_FDS = 16;
 
     private FdBudget() {
     }
@@ -33,7 +35,10 @@ final class FdBudget {
     }
 
     static int reserve(int maxClients) {
-        return DATAGRAM_FDS + LOOP_FDS + maxClients + 1; // + 1: the console echo's pipe
+        // Connections owing their mode byte are transient: room for a burst of PENDING_FDS; a
+        // bigger burst at the fd limit meets EMFILE, and accepting pauses a second.
+        // + 1: the console echo's pipe.
+        return DATAGRAM_FDS + LOOP_FDS + PENDING_FDS + maxClients + 1;
     }
 
     /** This process's soft open-files limit (HotSpot raises it to the hard one at start). */

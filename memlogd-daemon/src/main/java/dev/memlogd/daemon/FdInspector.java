@@ -48,11 +48,9 @@ final class FdInspector {
             case FIFO:
                 break;
             case CHARACTER_DEVICE:
-                if ("/dev/null".equals(target)) {
-                    return "fd is /dev/null, which never has anything to read";
-                }
-                // epoll takes most character devices (a tty, /dev/kmsg); epoll refuses a few.
-                break;
+                // epoll refuses some (/dev/zero, /dev/null: the JDK selector would ignore the
+                // error and the source would sit silent) and no init hands memlogd a device.
+                return "fd is a character device (" + target + "); send a pipe, FIFO or socket";
             case REGULAR_FILE:
                 return "fd is a regular file (" + target + "); send a pipe, FIFO or socket";
             case DIRECTORY:

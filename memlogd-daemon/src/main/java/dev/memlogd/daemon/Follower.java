@@ -189,12 +189,15 @@ final class Follower {
      * @return false at EOF or error: the client has gone and the follower should be closed
      */
     boolean discardInput() {
-        ByteBuffer discard = ByteBuffer.allocate(256);
         try {
-            return ((java.nio.channels.ReadableByteChannel) channel).read(discard) >= 0;
+            return discardInputBytes() >= 0;
         } catch (IOException e) {
             return false;
         }
+    }
+
+    private int discardInputBytes() throws IOException {
+        return ((java.nio.channels.ReadableByteChannel) channel).read(ByteBuffer.allocate(4096));
     }
 
     private void writeNotice(String msg, long lost) {
@@ -224,9 +227,22 @@ final class Follower {
         }
         closed = true;
         try {
-            channel.close();
+            if (channel instanceof java.nio.channels.SocketChannel) {
+                // Closing with unread input (bytes after the mode byte) makes the kernel reset
+                // the connection, and the client may lose the end of its dump: read it first.
+                for (int i = 0; i < 16 && discardInputBytes() > 0; i++) {
+                    // bounded: a client still sending after this gets the reset it asked for
+                }
+                ((java.nio.channels.SocketChannel) channel).shutdownOutput();
+            }
         } catch (IOException e) {
-            // Closing a socket the peer already dropped: nothing to report.
+            // The client already went away: nothing to drain or shut down.
+        } finally {
+            try {
+                channel.close();
+            } catch (IOException e) {
+                // Closing a socket the peer already dropped: nothing to report.
+            }
         }
     }
 

@@ -10,6 +10,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.Pipe;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.BitSet;
 
 import org.newsclub.net.unix.AFUNIXDatagramChannel;
@@ -64,8 +65,20 @@ final class LogSocket implements Closeable {
             channel.close();
             throw new IOException("cannot bind log socket " + path + ": " + e.getMessage(), e);
         }
+        // junixsocket leaves the socket file 0666 whatever the umask, so any local user could
+        // hand memlogd fds (and use up -max-sources). LinuxKit's socket follows the umask
+        // (0755 under init's 022): only its owner, root, may connect. Do the same explicitly.
+        try {
+            Files.setPosixFilePermissions(path, PosixFilePermissions.fromString(SOCKET_PERMISSIONS));
+        } catch (IOException | UnsupportedOperationException e) {
+            channel.close();
+            throw new IOException("cannot restrict log socket " + path + " to its owner: " + e.getMessage(), e);
+        }
         return new LogSocket(channel, path, maxNameLength);
     }
+
+    /** Only the owner may connect (write) to the log socket; as LinuxKit's under umask 022. */
+    static final String SOCKET_PERMISSIONS = "rwxr-xr-x";
 
     /** Uses an inherited, bound datagram socket ({@code -fd-log}). */
     static LogSocket inherit(int fd, int maxNameLength) throws IOException {

@@ -17,6 +17,8 @@ final class Source {
     final int fd;
     SelectionKey key;
     long lines;
+    /** Rounds in a row in which the fd polled readable yet gave no byte (see EventLoop.readSource). */
+    int emptyReads;
 
     // Line assembly state, used by LineSplitter.
     boolean partial;

@@ -1,51 +1,48 @@
 package dev.memlogd.daemon;
 
-import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+import dev.memlogd.core.wire.Utf8;
 
 /**
- * Turns a datagram's payload into a source name that is safe everywhere it goes: the JSON
- * (always valid), logread's {@code time;source;msg} lines (no line breaks), files named
- * after it by a log writer (no NUL).
+ * A datagram's payload as a source name: kept byte for byte, as LinuxKit's memlogd keeps it,
+ * so that LinuxKit's clients see exactly the same name from either daemon.
  *
- * <p>Invalid UTF-8 becomes U+FFFD and control characters (including newline, NUL and DEL)
- * become {@code _}. {@code ;} and {@code /} are kept: logread escapes the one, and a log
- * writer must not trust names as paths anyway. A name of valid, printable UTF-8 (every name
- * LinuxKit's init sends) passes unchanged.
+ * <p>Nothing a name holds can break the daemon's output: in JSON every control character is
+ * escaped and every invalid UTF-8 byte becomes {@code \ufffd} (Go's rules), so each line stays
+ * valid JSON. A name with control characters or invalid UTF-8 is still worth a {@code memlogd}
+ * entry, because logread prints names raw (a newline in a name splits its line, as with
+ * LinuxKit) and a log writer must not use such a name as a file name.
  */
 final class SourceNames {
-    /** A sanitised name, and whether it differs from what was sent. */
-    record Name(String name, boolean changed) {
+    /**
+     * @param bytes     the name as sent (at most the name limit)
+     * @param printable the name for the daemon's own messages (invalid bytes as U+FFFD, controls as '?')
+     * @param unusual   whether it holds control characters or invalid UTF-8
+     */
+    record Name(byte[] bytes, String printable, boolean unusual) {
     }
 
     private SourceNames() {
     }
 
-    static Name sanitize(byte[] raw, int length) {
-        CharsetDecoder strict = StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT);
-        boolean changed = false;
-        String decoded;
-        try {
-            decoded = strict.decode(ByteBuffer.wrap(raw, 0, length)).toString();
-        } catch (CharacterCodingException e) {
-            decoded = new String(raw, 0, length, StandardCharsets.UTF_8); // replaces with U+FFFD
-            changed = true;
+    static Name inspect(byte[] raw, int length) {
+        byte[] bytes = Arrays.copyOf(raw, length);
+        boolean unusual = !Utf8.isValid(bytes, 0, length);
+        for (int i = 0; i < length && !unusual; i++) {
+            unusual = bytes[i] >= 0 && bytes[i] < 0x20 || bytes[i] == 0x7f;
         }
-        CharBuffer out = CharBuffer.allocate(decoded.length());
+        return new Name(bytes, printable(bytes), unusual);
+    }
+
+    private static String printable(byte[] bytes) {
+        String decoded = new String(bytes, StandardCharsets.UTF_8);
+        StringBuilder sb = new StringBuilder(decoded.length());
         for (int i = 0; i < decoded.length(); i++) {
             char c = decoded.charAt(i);
-            if (c < 0x20 || c == 0x7f) {
-                c = '_';
-                changed = true;
-            }
-            out.put(c);
+            sb.append(c < 0x20 || c == 0x7f ? '?' : c);
         }
-        return new Name(out.flip().toString(), changed);
+        return sb.toString();
     }
 }

@@ -156,6 +156,13 @@ class LogSocketTest implements LogSocket.Receiver {
         assertTrue(live.getMessage().contains("already running"), live.getMessage());
     }
 
+    @Test
+    void onlyTheOwnerMayConnectToTheLogSocket() throws IOException {
+        String permissions = java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(path));
+
+        assertEquals("rwxr-xr-x", permissions);
+    }
+
     private static String listFds() {
         StringBuilder sb = new StringBuilder();
         for (String fd : new File("/proc/self/fd").list()) {

@@ -1,5 +1,6 @@
 package dev.memlogd.daemon;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,41 +10,47 @@ import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 class SourceNamesTest {
-    private static SourceNames.Name sanitize(byte[] raw) {
-        return SourceNames.sanitize(raw, raw.length);
+    private static SourceNames.Name inspect(byte[] raw) {
+        return SourceNames.inspect(raw, raw.length);
     }
 
     @Test
-    void printableNameIsUnchanged() {
+    void printableNameIsKeptAndNotUnusual() {
         byte[] raw = "onboot.sysctl;x/y ü".getBytes(StandardCharsets.UTF_8);
 
-        SourceNames.Name name = sanitize(raw);
+        SourceNames.Name name = inspect(raw);
 
-        assertEquals("onboot.sysctl;x/y ü", name.name());
-        assertFalse(name.changed());
+        assertArrayEquals(raw, name.bytes());
+        assertEquals("onboot.sysctl;x/y ü", name.printable());
+        assertFalse(name.unusual());
     }
 
     @Test
-    void controlCharactersBecomeUnderscores() {
-        SourceNames.Name name = sanitize("a\nb\0c\u007f".getBytes(StandardCharsets.UTF_8));
+    void controlCharactersAreKeptAsSentButFlagged() {
+        byte[] raw = "a\nb\0c\u007f".getBytes(StandardCharsets.UTF_8);
 
-        assertEquals("a_b_c_", name.name());
-        assertTrue(name.changed());
+        SourceNames.Name name = inspect(raw);
+
+        assertArrayEquals(raw, name.bytes());
+        assertEquals("a?b?c?", name.printable());
+        assertTrue(name.unusual());
     }
 
     @Test
-    void invalidUtf8BecomesReplacementCharacter() {
-        SourceNames.Name name = sanitize(new byte[] {'a', (byte) 0xff, 'b'});
+    void invalidUtf8IsKeptAsSentButFlagged() {
+        byte[] raw = {'a', (byte) 0xe4, (byte) 0xb8, 'b'};
 
-        assertEquals("a\ufffdb", name.name());
-        assertTrue(name.changed());
+        SourceNames.Name name = inspect(raw);
+
+        assertArrayEquals(raw, name.bytes());
+        assertTrue(name.unusual());
     }
 
     @Test
-    void emptyNameStaysEmpty() {
-        SourceNames.Name name = sanitize(new byte[0]);
+    void onlyTheGivenLengthIsTheName() {
+        SourceNames.Name name = SourceNames.inspect("abcdef".getBytes(StandardCharsets.UTF_8), 3);
 
-        assertEquals("", name.name());
-        assertFalse(name.changed());
+        assertEquals("abc", name.printable());
+        assertEquals(3, name.bytes().length);
     }
 }

@@ -34,8 +34,8 @@ import picocli.CommandLine.Spec;
  * unchanged, to the socketpair and to our stdout or stderr. When the log socket is absent the
  * command still runs, with one warning. The exit code is the command's.
  *
- * <p>Differences from LinuxKit's wrapper: the default NAME is the command's base name (LinuxKit
- * uses the command as given, so {@code /bin/ls} logs as {@code /bin/ls.out}); a missing log
+ * <p>As with LinuxKit's wrapper, the default NAME is the command as given ({@code /bin/ls} logs
+ * as {@code /bin/ls.out}). Differences from it: a missing log
  * socket is a warning, not a fatal error; a command that cannot start exits 127 and says why
  * on stderr and in the {@code NAME} log. Stdin is inherited. A SIGTERM to us is passed on to
  * the command. Like Go's {@code cmd.Run}, we return once both output streams reach EOF, so a
@@ -66,7 +66,7 @@ public final class MemlogdExecCommand implements Callable<Integer> {
     Path logSocket = Path.of(LinuxKit.DEFAULT_LOG_SOCKET);
 
     @Option(names = {"-n", "--n", "--name"}, paramLabel = "NAME",
-            description = "Source name (default: COMMAND's base name).")
+            description = "Source name (default: COMMAND as given, as LinuxKit's wrapper does).")
     String name;
 
     @Parameters(arity = "1..*", paramLabel = "COMMAND", description = "The command and its arguments.")
@@ -91,7 +91,7 @@ public final class MemlogdExecCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        String source = name == null || name.isEmpty() ? baseName(command.get(0)) : name;
+        String source = name == null || name.isEmpty() ? command.get(0) : name;
         PrintWriter err = spec.commandLine().getErr();
         // As LinuxKit: both streams handed over before the command starts, stdout first.
         LogStream outLog = openLog(source + LinuxKit.STDOUT_SUFFIX, err);
@@ -158,13 +158,6 @@ public final class MemlogdExecCommand implements Callable<Integer> {
         } catch (IllegalStateException e) {
             // The JVM is shutting down: the hook runs.
         }
-    }
-
-    /** "ls" for "/bin/ls" and "ls"; the command as given when it has no base name. */
-    static String baseName(String command) {
-        String trimmed = command.replaceAll("/+$", "");
-        String base = trimmed.substring(trimmed.lastIndexOf('/') + 1);
-        return base.isEmpty() ? command : base;
     }
 
     /** The errno text of ProcessBuilder's "Cannot run program "x": error=2, No such file or directory". */
