@@ -197,8 +197,11 @@ final class Follower {
     }
 
     private int discardInputBytes() throws IOException {
-        return ((java.nio.channels.ReadableByteChannel) channel).read(ByteBuffer.allocate(4096));
+        return ((java.nio.channels.ReadableByteChannel) channel).read(DISCARD.clear());
     }
+
+    /** What clients send after their request is read into this and dropped; event loop thread only. */
+    private static final ByteBuffer DISCARD = ByteBuffer.allocateDirect(4096);
 
     private void writeNotice(String msg, long lost) {
         if (text) {

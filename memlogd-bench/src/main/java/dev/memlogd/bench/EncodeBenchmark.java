@@ -1,0 +1,76 @@
+package dev.memlogd.bench;
+
+import java.nio.ByteBuffer;
+import java.util.concurrent.TimeUnit;
+
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+
+import dev.memlogd.core.ring.LogRing;
+import dev.memlogd.core.wire.EntryJson;
+import dev.memlogd.core.wire.LogreadFormat;
+
+/**
+ * Encoding one ring record for a reader: the JSON line a query client gets
+ * ({@link EntryJson#encode}) and the logread line the console gets
+ * ({@link LogreadFormat#encode}). One op = one entry; each invocation encodes
+ * {@value #BATCH} different records into a direct buffer, as a follower does.
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@State(Scope.Thread)
+public class EncodeBenchmark {
+    static final int BATCH = 160;
+
+    /** {@code plain}: ASCII that needs no escape; {@code escaped}: {@code " \ < > &}, a tab, UTF-8. */
+    @Param({"plain", "escaped"})
+    public String content;
+
+    private ByteBuffer records;
+    private final int[] offsets = new int[BATCH];
+    /** Direct like a follower's buffer, and large enough for the worst case of the whole batch. */
+    private ByteBuffer out;
+
+    @Setup
+    public void setUp() {
+        LogRing ring = BenchLines.defaultRing();
+        long time = BenchLines.TIME_NANOS;
+        for (int i = 0; i < BATCH; i++) {
+            time += BenchLines.TIME_STEP_NANOS;
+            ByteBuffer line = BenchLines.direct(BenchLines.line(content, i));
+            long seq = ring.append(time, BenchLines.SOURCE, BenchLines.SOURCE.length, line, 0, BenchLines.LINE_LENGTH, 0);
+            offsets[i] = ring.recordOffset(seq);
+        }
+        records = ring.buffer();
+        int worst = Math.max(EntryJson.maxEncodedLength(BenchLines.SOURCE.length, BenchLines.LINE_LENGTH),
+                LogreadFormat.maxEncodedLength(BenchLines.SOURCE.length, BenchLines.LINE_LENGTH));
+        out = ByteBuffer.allocateDirect(BATCH * worst);
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public int entryJson() {
+        ByteBuffer out = this.out.clear();
+        for (int offset : offsets) {
+            EntryJson.encode(records, offset, out);
+        }
+        return out.position();
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public int logread() {
+        ByteBuffer out = this.out.clear();
+        for (int offset : offsets) {
+            LogreadFormat.encode(records, offset, out);
+        }
+        return out.position();
+    }
+}

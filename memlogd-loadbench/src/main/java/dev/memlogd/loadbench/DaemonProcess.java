@@ -1,0 +1,204 @@
+package dev.memlogd.loadbench;
+
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.newsclub.net.unix.AFUNIXDatagramSocket;
+import org.newsclub.net.unix.AFUNIXSocketAddress;
+
+/**
+ * The daemon under test as a child process: memlogd from its launcher, or the null daemon.
+ * Measures its startup (exec until both sockets accept) and samples {@code /proc/PID} every
+ * 100 ms: CPU time (utime + stime), peak RSS (VmHWM) and the largest thread count seen.
+ */
+final class DaemonProcess implements AutoCloseable {
+    private static final long TICK_NANOS = 10_000_000L; // USER_HZ is 100 on Linux (getconf CLK_TCK)
+
+    final Path logSocket;
+    final Path querySocket; // memlogd's query socket, or the null daemon's stats socket
+    private final Process process;
+    private final Thread sampler;
+    private final long startupNanos;
+    private volatile int maxThreads;
+    private volatile boolean stop;
+
+    private DaemonProcess(Path logSocket, Path querySocket, Process process, long startupNanos) {
+        this.logSocket = logSocket;
+        this.querySocket = querySocket;
+        this.process = process;
+        this.startupNanos = startupNanos;
+        this.sampler = new Thread(this::sample, "proc-sampler");
+        sampler.setDaemon(true);
+        sampler.start();
+    }
+
+    /** Starts {@code command} (which must bind {@code logSocket} and {@code querySocket}) and waits until both accept. */
+    static DaemonProcess start(List<String> command, Path logSocket, Path querySocket, Path stderr)
+            throws IOException, InterruptedException {
+        long t0 = System.nanoTime();
+        Process process = new ProcessBuilder(command)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(stderr.toFile())
+                .start();
+        long deadline = t0 + TimeUnit.SECONDS.toNanos(30);
+        boolean logReady = false;
+        boolean queryReady = false;
+        while (!(logReady && queryReady)) {
+            if (!process.isAlive()) {
+                throw new IOException("the daemon exited (" + process.exitValue() + "): " + Files.readString(stderr));
+            }
+            if (System.nanoTime() > deadline) {
+                process.destroyForcibly();
+                throw new IOException("the daemon's sockets did not accept within 30 s: " + command);
+            }
+            logReady = logReady || datagramAccepts(logSocket);
+            queryReady = queryReady || streamAccepts(querySocket);
+            if (!(logReady && queryReady)) {
+                Thread.sleep(0, 100_000);
+            }
+        }
+        return new DaemonProcess(logSocket, querySocket, process, System.nanoTime() - t0);
+    }
+
+    /** memlogd from its launcher, in the foreground, on temp sockets, with {@code flags}. */
+    static List<String> memlogdCommand(Path launcher, Path logSocket, Path querySocket, List<String> flags) {
+        List<String> command = new ArrayList<>(List.of(launcher.toString(),
+                "-socket-log", logSocket.toString(), "-socket-query", querySocket.toString()));
+        command.addAll(flags);
+        return command;
+    }
+
+    /** Compiles the null daemon's C source (a resource of this jar) with {@code cc -O2} into {@code dir}. */
+    static Path compileNullDaemon(Path dir) throws IOException, InterruptedException {
+        Path source = dir.resolve("nulld.c");
+        try (var in = DaemonProcess.class.getResourceAsStream("/nulld.c")) {
+            if (in == null) {
+                throw new IOException("nulld.c is not in the jar");
+            }
+            Files.copy(in, source);
+        }
+        Path binary = dir.resolve("nulld");
+        Process cc = new ProcessBuilder("cc", "-O2", "-o", binary.toString(), source.toString()).inheritIO().start();
+        if (cc.waitFor() != 0) {
+            throw new IOException("cc -O2 nulld.c failed");
+        }
+        return binary;
+    }
+
+    /** The null daemon's counters: newlines, bytes, fds open, fds received. */
+    long[] nullStats() throws IOException {
+        try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            channel.connect(UnixDomainSocketAddress.of(querySocket));
+            ByteBuffer buffer = ByteBuffer.allocate(256);
+            while (channel.read(buffer) >= 0 && buffer.hasRemaining()) {
+                // until the daemon closes
+            }
+            String[] words = new String(buffer.array(), 0, buffer.position(), StandardCharsets.US_ASCII).trim().split(" ");
+            long[] stats = new long[words.length];
+            for (int i = 0; i < words.length; i++) {
+                stats[i] = Long.parseLong(words[i]);
+            }
+            return stats;
+        }
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    long startupNanos() {
+        return startupNanos;
+    }
+
+    /** utime + stime so far, in nanoseconds (10 ms resolution). */
+    long cpuNanos() throws IOException {
+        return processCpuNanos(pid());
+    }
+
+    /** utime + stime of process {@code pid}, in nanoseconds. */
+    static long processCpuNanos(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        // Fields after the command name, which is in parentheses and may hold spaces.
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]); // fields 14 and 15 of stat
+        return ticks * TICK_NANOS;
+    }
+
+    /** CPU time every CPU of the machine spent busy (not idle or iowait), in nanoseconds. */
+    static long machineBusyNanos() throws IOException {
+        String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+        long busy = 0;
+        for (int i = 1; i < f.length && i <= 8; i++) {
+            if (i != 4 && i != 5) { // idle, iowait
+                busy += Long.parseLong(f[i]);
+            }
+        }
+        return busy * TICK_NANOS;
+    }
+
+    /** VmHWM in bytes. */
+    long peakRss() throws IOException {
+        return statusValue("VmHWM:") * 1024;
+    }
+
+    int maxThreads() {
+        return maxThreads;
+    }
+
+    private long statusValue(String key) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/" + pid() + "/status"))) {
+            if (line.startsWith(key)) {
+                return Long.parseLong(line.substring(key.length()).trim().split("\\s+")[0]);
+            }
+        }
+        throw new IOException(key + " not in /proc/" + pid() + "/status");
+    }
+
+    private void sample() {
+        while (!stop && process.isAlive()) {
+            try {
+                maxThreads = Math.max(maxThreads, (int) statusValue("Threads:"));
+                Thread.sleep(100);
+            } catch (IOException | InterruptedException | RuntimeException e) {
+                return; // the process went away
+            }
+        }
+    }
+
+    private static boolean datagramAccepts(Path socket) {
+        try (AFUNIXDatagramSocket s = AFUNIXDatagramSocket.newInstance()) {
+            s.connect(AFUNIXSocketAddress.of(socket));
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static boolean streamAccepts(Path socket) {
+        try (SocketChannel s = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            s.connect(UnixDomainSocketAddress.of(socket));
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Stops the daemon (SIGTERM, then SIGKILL after 5 s). */
+    @Override
+    public void close() throws InterruptedException {
+        stop = true;
+        process.destroy();
+        if (!process.waitFor(5, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor();
+        }
+    }
+}
