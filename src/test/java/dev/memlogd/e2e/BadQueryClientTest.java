@@ -6,8 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.SortedMap;
 import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.BeforeAll;
@@ -55,6 +57,26 @@ class BadQueryClientTest extends BadInputContract {
         assertEquals(LinuxKit.SOURCE_MEMLOGD, notices.get(0).source());
         assertEquals(-1, notices.get(0).seq(), "a notice, not a ring entry");
         assertTrue(notices.get(0).msg().contains("no mode byte"), notices.get(0)::msg);
+    }
+
+    /**
+     * LinuxKit reads the mode byte in its accept loop, so one silent client blocks every other
+     * client. A daemon of its own, whose silent clients would wait a minute for their notice:
+     * a dump answered meanwhile was not held up by the silent one.
+     */
+    @Test
+    @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void silentClientDoesNotHoldUpAnotherClient() throws Exception {
+        try (DaemonProcess patient = DaemonProcess.start("-mode-timeout", "60000")) {
+            SortedMap<Integer, String> before = patient.settledOpenFds();
+            try (RawQuery silent = RawQuery.connect(patient.querySocket())) {
+                Await.await(() -> patient.openFds().size() > before.size(), "the daemon accepts the silent client");
+
+                List<LogEntry> dump = patient.dumpWithin(Duration.ofSeconds(10));
+
+                assertNotNull(DaemonProcess.ownMessage(dump, "started"), dump::toString);
+            }
+        }
     }
 
     @Test

@@ -110,10 +110,26 @@ final class DaemonProcess implements AutoCloseable {
      * {@link #close()} deletes {@code dir}.
      */
     static DaemonProcess startIn(Path dir, String shellPrefix, String... flags) throws IOException {
+        return launch(dir, shellPrefix, false, flags);
+    }
+
+    /**
+     * Starts a daemon without {@code -no-console}: as LinuxKit's, it prints every entry on its
+     * stdout ({@link #stdoutText()}).
+     */
+    static DaemonProcess startWithConsole(String... flags) throws IOException {
+        return launch(Files.createTempDirectory("memlogd-e2e-"), null, true, flags);
+    }
+
+    private static DaemonProcess launch(Path dir, String shellPrefix, boolean console, String... flags)
+            throws IOException {
         Path log = dir.resolve("log.sock");
         Path query = dir.resolve("q.sock");
         List<String> command = new ArrayList<>(List.of(bin("memlogd").toString(),
-                "-socket-log", log.toString(), "-socket-query", query.toString(), "-no-console"));
+                "-socket-log", log.toString(), "-socket-query", query.toString()));
+        if (!console) {
+            command.add("-no-console");
+        }
         command.addAll(List.of(flags));
         if (shellPrefix != null) {
             String joined = command.stream().map(DaemonProcess::shellQuote).collect(Collectors.joining(" "));
@@ -384,6 +400,11 @@ final class DaemonProcess implements AutoCloseable {
     static LogEntry ownMessage(List<LogEntry> dump, String... fragments) {
         return dump.stream().filter(e -> e.source().equals(LinuxKit.SOURCE_MEMLOGD)
                 && Stream.of(fragments).allMatch(e.msg()::contains)).findFirst().orElse(null);
+    }
+
+    /** What the daemon has written on its stdout so far (UTF-8). */
+    String stdoutText() throws IOException {
+        return Files.readString(stdout, StandardCharsets.UTF_8);
     }
 
     /** The daemon's command line, stdout and stderr so far. */

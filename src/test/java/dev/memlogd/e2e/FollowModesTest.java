@@ -124,4 +124,29 @@ class FollowModesTest extends DaemonPerTest {
             assertFalse(printed.stream().anyMatch(e -> e.seq() < 0), "no notice: nothing was lost");
         }
     }
+
+    @Test
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void tailThenFollowPrintsTheLastEntriesHeldThenNewOnesWithNoGap() throws Exception {
+        try (Source source = Sources.socketpair(daemon.logSocket(), "app")) {
+            for (int i = 0; i < 5; i++) {
+                source.println("old " + i);
+            }
+            List<LogEntry> dump = daemon.awaitEntry("app", "old 4");
+
+            List<LogEntry> printed = new ArrayList<>();
+            try (Logread.Streaming follow = Logread.start("-n", "2", "-f", "-o", "json",
+                    "-socket", daemon.querySocket().toString())) {
+                printed.add(LogEntryJson.parse(follow.nextLine(LINE_DEADLINE)));
+                printed.add(LogEntryJson.parse(follow.nextLine(LINE_DEADLINE)));
+                // Both held entries printed: logread follows by now.
+                source.println("new 0");
+                printed.add(LogEntryJson.parse(follow.nextLine(LINE_DEADLINE)));
+            }
+
+            assertEquals(dump.subList(dump.size() - 2, dump.size()), printed.subList(0, 2), "the last two held");
+            assertEquals("new 0", printed.get(2).msg());
+            assertEquals(printed.get(1).seq() + 1, printed.get(2).seq(), "no gap between tail and follow");
+        }
+    }
 }

@@ -7,6 +7,8 @@ import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
@@ -19,10 +21,17 @@ class MemlogdExecTest extends DaemonPerClass {
     }
 
     private static Run exec(String name, String script) throws Exception {
+        return run(daemon.logSocket(), "-n", name, "sh", "-c", script);
+    }
+
+    /** Runs {@code memlogd-exec -socket LOG_SOCKET ARGS} to its end (at most 30 s). */
+    private static Run run(Path logSocket, String... args) throws Exception {
         Path out = Files.createTempFile(daemon.dir(), "exec-", ".out");
         Path err = Files.createTempFile(daemon.dir(), "exec-", ".err");
-        Process process = new ProcessBuilder(DaemonProcess.bin("memlogd-exec").toString(),
-                "-socket", daemon.logSocket().toString(), "-n", name, "sh", "-c", script)
+        List<String> command = new ArrayList<>(List.of(DaemonProcess.bin("memlogd-exec").toString(),
+                "-socket", logSocket.toString()));
+        command.addAll(List.of(args));
+        Process process = new ProcessBuilder(command)
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                 .redirectOutput(out.toFile())
                 .redirectError(err.toFile())
@@ -63,5 +72,29 @@ class MemlogdExecTest extends DaemonPerClass {
 
         assertEquals("out\n", run.stdout(), run::toString);
         assertEquals("err\n", run.stderr(), run::toString);
+    }
+
+    @Test
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void commandThatCannotStartExits127AndLeavesTheReasonInTheLog() throws Exception {
+
+        Run run = run(daemon.logSocket(), "-n", "missing", "/no/such/command");
+
+        assertEquals(127, run.exitCode(), run::toString);
+        assertTrue(run.stderr().contains("cannot run /no/such/command"), run::toString);
+        daemon.awaitDump(d -> d.stream().anyMatch(e -> e.source().equals("missing")
+                && e.msg().contains("cannot run /no/such/command")), "the reason under the source 'missing'");
+    }
+
+    /** LinuxKit's init logs to memlogd only when its socket exists; without it the command must still run. */
+    @Test
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void withoutALogSocketTheCommandStillRunsAndItsOutputIsCopied() throws Exception {
+
+        Run run = run(daemon.dir().resolve("no-such.sock"), "-n", "alone", "sh", "-c", "echo out; exit 3");
+
+        assertEquals(3, run.exitCode(), run::toString);
+        assertEquals("out\n", run.stdout(), run::toString);
+        assertTrue(run.stderr().contains("without sending its output to memlogd"), run::toString);
     }
 }

@@ -7,8 +7,11 @@ import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
@@ -59,5 +62,17 @@ class SocketFilesTest extends DaemonPerTest {
             source.println("still served");
             daemon.awaitEntry("first", "still served");
         }
+    }
+
+    /** As LinuxKit's socket under init's umask 022: only its owner (root) may hand memlogd fds. */
+    @Test
+    @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void logSocketFileIsWritableOnlyByItsOwner() throws Exception {
+
+        Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(daemon.logSocket(),
+                LinkOption.NOFOLLOW_LINKS);
+
+        assertEquals(PosixFilePermissions.fromString("rwxr-xr-x"), permissions,
+                PosixFilePermissions.toString(permissions));
     }
 }

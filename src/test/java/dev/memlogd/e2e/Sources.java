@@ -4,6 +4,7 @@ import java.io.FileDescriptor;
 import java.io.FileInputStream;
 import java.io.FileOutputStream;
 import java.io.IOException;
+import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
 import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
@@ -88,14 +89,24 @@ final class Sources {
         }
     }
 
-    /** A socketpair whose reading end is not sent yet, for tests that send fds their own way. */
+    /**
+     * A socketpair whose reading end is not sent yet, for tests that send fds their own way.
+     *
+     * <p>It keeps the reading end's junixsocket channel reachable, not just its fd: junixsocket
+     * closes a channel's fd when the channel is garbage-collected, so an fd whose channel was
+     * dropped can be closed under the test at any moment (a send then fails with "Bad file
+     * descriptor", or sends whatever fd reused the number). Once {@link #closeReadEnd()} has
+     * closed the fd, that cleanup finds it invalid and does nothing.
+     */
     static final class UnsentPair implements AutoCloseable {
         private final AFUNIXSocketChannel writer;
+        private final AFUNIXSocketChannel readEndChannel;
         private final FileDescriptor readEnd;
 
         private UnsentPair(AFUNIXSocketPair<AFUNIXSocketChannel> pair) throws IOException {
             this.writer = pair.getSocket1();
-            this.readEnd = pair.getSocket2().getFileDescriptor();
+            this.readEndChannel = pair.getSocket2();
+            this.readEnd = readEndChannel.getFileDescriptor();
         }
 
         /** The end to send; still open here until {@link #closeReadEnd()}. */
@@ -112,6 +123,7 @@ final class Sources {
             if (readEnd.valid()) {
                 new FileInputStream(readEnd).close(); // closes the fd and invalidates readEnd
             }
+            Reference.reachabilityFence(readEndChannel); // not collected (closing the fd) before this
         }
 
         /** The writer, as a source named {@code name}. */
