@@ -81,6 +81,22 @@ class BadQueryClientTest extends BadInputContract {
 
     @Test
     @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void malformedQueryRequestIsToldWhyAndDisconnected() throws Exception {
+        byte[] received;
+
+        try (RawQuery client = RawQuery.connect(daemon.querySocket())) {
+            client.send(LinuxKit.MODE_QUERY, '{', 'n', 'o', 't', ' ', 'j', 's', 'o', 'n', '\n');
+            received = client.readToEnd();
+        }
+
+        List<LogEntry> notices = parse(received);
+        assertEquals(1, notices.size(), () -> new String(received, StandardCharsets.UTF_8));
+        assertEquals(-1, notices.get(0).seq(), "a notice, not a ring entry");
+        assertTrue(notices.get(0).msg().contains("bad query request"), notices.get(0)::msg);
+    }
+
+    @Test
+    @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void unknownModeByteIsToldWhyAndDisconnected() throws Exception {
 
         byte[] received = RawQuery.request(daemon.querySocket(), 9);

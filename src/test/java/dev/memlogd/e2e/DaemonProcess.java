@@ -110,7 +110,7 @@ final class DaemonProcess implements AutoCloseable {
      * {@link #close()} deletes {@code dir}.
      */
     static DaemonProcess startIn(Path dir, String shellPrefix, String... flags) throws IOException {
-        return launch(dir, shellPrefix, false, flags);
+        return launch(dir, shellPrefix, Console.NONE, flags);
     }
 
     /**
@@ -118,16 +118,28 @@ final class DaemonProcess implements AutoCloseable {
      * stdout ({@link #stdoutText()}).
      */
     static DaemonProcess startWithConsole(String... flags) throws IOException {
-        return launch(Files.createTempDirectory("memlogd-e2e-"), null, true, flags);
+        return launch(Files.createTempDirectory("memlogd-e2e-"), null, Console.FILE, flags);
     }
 
-    private static DaemonProcess launch(Path dir, String shellPrefix, boolean console, String... flags)
+    /**
+     * Starts a daemon without {@code -no-console} whose stdout is a pipe that nobody reads until
+     * the test does ({@code process().getInputStream()}): a console that has stalled (a slow
+     * serial line, a hung terminal) once the pipe is full.
+     */
+    static DaemonProcess startWithStalledConsole(String... flags) throws IOException {
+        return launch(Files.createTempDirectory("memlogd-e2e-"), null, Console.STALLED, flags);
+    }
+
+    /** Where the daemon's console echo goes. */
+    private enum Console { NONE, FILE, STALLED }
+
+    private static DaemonProcess launch(Path dir, String shellPrefix, Console console, String... flags)
             throws IOException {
         Path log = dir.resolve("log.sock");
         Path query = dir.resolve("q.sock");
         List<String> command = new ArrayList<>(List.of(bin("memlogd").toString(),
                 "-socket-log", log.toString(), "-socket-query", query.toString()));
-        if (!console) {
+        if (console == Console.NONE) {
             command.add("-no-console");
         }
         command.addAll(List.of(flags));
@@ -140,7 +152,8 @@ final class DaemonProcess implements AutoCloseable {
         Path stderr = dir.resolve("daemon-" + number + ".stderr");
         Process process = new ProcessBuilder(command)
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                .redirectOutput(stdout.toFile())
+                .redirectOutput(console == Console.STALLED ? ProcessBuilder.Redirect.PIPE
+                        : ProcessBuilder.Redirect.to(stdout.toFile()))
                 .redirectError(stderr.toFile())
                 .start();
         DaemonProcess daemon = new DaemonProcess(dir, log, query, process, command, stdout, stderr);

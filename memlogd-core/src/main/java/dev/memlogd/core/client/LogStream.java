@@ -4,6 +4,7 @@ import java.io.Closeable;
 import java.io.FileDescriptor;
 import java.io.FileInputStream;
 import java.io.IOException;
+import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 
@@ -41,15 +42,22 @@ public final class LogStream implements Closeable {
     public static LogStream open(Path logSocket, String name) throws IOException {
         AFUNIXSocketPair<AFUNIXSocketChannel> pair = AFUNIXSocketPair.open();
         AFUNIXSocketChannel writer = pair.getSocket1();
-        FileDescriptor sent = pair.getSocket2().getFileDescriptor();
+        AFUNIXSocketChannel sentEnd = pair.getSocket2();
+        FileDescriptor sent = sentEnd.getFileDescriptor();
         try {
             FdSender.send(logSocket, name, sent);
         } catch (IOException | RuntimeException e) {
             closeFd(sent);
             writer.close();
             throw e;
+        } finally {
+            // junixsocket closes a channel's fd when the channel is garbage-collected: without
+            // this, a GC between getSocket2() and the send closed the fd we were about to send
+            // (or let the number be reused by another fd, which would then be sent instead).
+            Reference.reachabilityFence(sentEnd);
         }
         closeFd(sent);
+        Reference.reachabilityFence(sentEnd); // ...and until our copy is closed by hand
         return new LogStream(writer);
     }
 
