@@ -353,7 +353,7 @@ final class EventLoop implements LineSplitter.LineSink, Follower.LapListener, Lo
                         + MAX_PENDING_HANDSHAKES + ")");
                 return;
             }
-            QueryConnection connection = new QueryConnection(client, "query client",
+            QueryConnection connection = new QueryConnection(client,
                     System.nanoTime() + config.modeTimeoutMillis() * 1_000_000L);
             client.register(selector, SelectionKey.OP_READ, connection);
             handshakes.add(connection);

@@ -49,7 +49,6 @@ final class Follower {
     private String pendingNotice;
     private long pendingNoticeLost;
     private SelectionKey key;
-    private boolean closed;
     private long episodeMissed;
     private int episodeLaps;
     private long lastLapReportNanos;
@@ -83,14 +82,6 @@ final class Follower {
 
     SelectionKey key() {
         return key;
-    }
-
-    SelectableChannel channel() {
-        return channel;
-    }
-
-    boolean isClosed() {
-        return closed;
     }
 
     /** Queues a notice to send before the next entries (e.g. entries lost before a resume point). */
@@ -228,7 +219,6 @@ final class Follower {
         if (episodeMissed > 0) {
             reportLaps(true);
         }
-        closed = true;
         try {
             if (channel instanceof java.nio.channels.SocketChannel) {
                 // Closing with unread input (bytes after the mode byte) makes the kernel reset
@@ -247,10 +237,6 @@ final class Follower {
                 // Closing a socket the peer already dropped: nothing to report.
             }
         }
-    }
-
-    long nextSeq() {
-        return cursor.nextSeq();
     }
 
     @Override

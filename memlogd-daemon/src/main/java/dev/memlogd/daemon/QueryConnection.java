@@ -33,14 +33,12 @@ final class QueryConnection {
     }
 
     final SocketChannel channel;
-    final String description;
     final long deadlineNanos;
     private ByteBuffer in = ByteBuffer.allocate(1);
     private int mode = -1;
 
-    QueryConnection(SocketChannel channel, String description, long deadlineNanos) {
+    QueryConnection(SocketChannel channel, long deadlineNanos) {
         this.channel = channel;
-        this.description = description;
         this.deadlineNanos = deadlineNanos;
     }
 
