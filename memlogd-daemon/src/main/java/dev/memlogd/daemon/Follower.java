@@ -239,6 +239,11 @@ final class Follower {
         }
     }
 
+    /** The next seq this follower will send (read by the JMH follower benchmark). */
+    long nextSeq() {
+        return cursor.nextSeq();
+    }
+
     @Override
     public String toString() {
         return description;
