@@ -28,7 +28,8 @@ import dev.memlogd.e2e.Sources.Source;
 /**
  * A follower (mode 1) that stops reading while a producer writes far more than the ring
  * ({@code -max-lines 50}), its output buffer ({@code -client-buffer 16384}) and its socket hold.
- * LinuxKit drops such lines silently; memlogd must say how many were lost.
+ * Ingest waits {@code -client-wait 100} ms for it, then goes on and laps it. LinuxKit drops
+ * such lines silently; memlogd must say how many were lost.
  */
 @ExtendWith(DaemonOutputOnFailure.class)
 class SlowFollowerTest {
@@ -38,7 +39,7 @@ class SlowFollowerTest {
 
     @BeforeEach
     void startDaemon() throws Exception {
-        daemon = DaemonProcess.start("-max-lines", "50", "-client-buffer", "16384");
+        daemon = DaemonProcess.start("-max-lines", "50", "-client-buffer", "16384", "-client-wait", "100");
     }
 
     @AfterEach
@@ -206,5 +207,42 @@ class SlowFollowerTest {
 
         assertNotNull(entry);
         assertTrue(entry.seq() > 0, "a ring entry, with a seq: " + entry);
+    }
+
+    /**
+     * The daemon's entry about the stalled reader is evicted from this small ring by the
+     * flood it lets through, so a second follower, which keeps reading, looks for it.
+     */
+    @Test
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void followerThatStopsReadingNoLongerHoldsIngestAfterClientWaitAndTheDaemonSaysSo() throws Exception {
+        try (QueryClient stalled = QueryClient.open(daemon.querySocket(), LinuxKit.MODE_FOLLOW);
+             QueryClient watcher = QueryClient.open(daemon.querySocket(), LinuxKit.MODE_FOLLOW)) {
+            java.util.concurrent.CompletableFuture<LogEntry> said = new java.util.concurrent.CompletableFuture<>();
+            Thread watching = new Thread(() -> {
+                try {
+                    for (String line = watcher.readLine(); line != null; line = watcher.readLine()) {
+                        LogEntry entry = LogEntryJson.parse(line);
+                        if (entry.source().equals(LinuxKit.SOURCE_MEMLOGD) && entry.msg().contains("-client-wait")) {
+                            said.complete(entry);
+                            return;
+                        }
+                    }
+                    said.completeExceptionally(new AssertionError("watcher closed"));
+                } catch (IOException | RuntimeException e) {
+                    said.completeExceptionally(e);
+                }
+            }, "watcher");
+            watching.start();
+
+            List<LogEntry> received = floodThenRead(stalled); // the flood completing shows writers went on
+
+            LogEntry entry = said.get();
+            assertTrue(entry.msg().contains("took nothing for 100 ms"), entry.msg());
+            assertTrue(entry.seq() > 0, "a ring entry, with a seq: " + entry);
+            assertTrue(received.stream().anyMatch(e -> e.seq() < 0 && e.lost() > 0), "the stalled reader was lapped");
+            watcher.close();
+            watching.join();
+        }
     }
 }

@@ -18,6 +18,8 @@ import java.nio.file.Path;
  * @param clientBuffer    bytes buffered per query connection (and for the console echo)
  * @param readChunk       bytes read from one source per loop round (fairness between sources)
  * @param modeTimeoutMillis how long a query client may take to send its mode byte (and request)
+ * @param clientWaitMillis how long ingest waits for a query client that has stopped taking data
+ *                        before lapping it; 0 never waits (see EventLoop)
  * @param consoleEcho     print every entry on stdout in logread's format
  */
 record DaemonConfig(
@@ -33,5 +35,6 @@ record DaemonConfig(
         int clientBuffer,
         int readChunk,
         long modeTimeoutMillis,
+        long clientWaitMillis,
         boolean consoleEcho) {
 }

@@ -19,10 +19,13 @@ import dev.memlogd.core.wire.LogreadFormat;
  * A reader of the ring: a query client past its handshake, or the console echo.
  *
  * <p>It keeps only a cursor into the shared ring and one bounded output buffer; entries are
- * encoded into the buffer when the channel can take them. It never holds ingest back: when
- * the ring evicts entries it has not sent, it is lapped, and its stream gets one
- * {@code memlogd} notice saying how many entries it missed before it goes on from the
- * oldest entry still held. Event loop thread only.
+ * encoded into the buffer when the channel can take them. A query client may
+ * {@linkplain #holdsIngest() hold ingest back}: while it keeps taking data, the daemon reads
+ * no more lines than the ring can hold without evicting an entry it has not been sent (see
+ * EventLoop). When it stops taking data for longer than the daemon waits, or when it never
+ * held ingest (the console), the ring may evict entries it has not sent: it is lapped, and
+ * its stream gets one {@code memlogd} notice saying how many entries it missed before it
+ * goes on from the oldest entry still held. Event loop thread only.
  */
 final class Follower {
     /**
@@ -49,6 +52,12 @@ final class Follower {
     private String pendingNotice;
     private long pendingNoticeLost;
     private SelectionKey key;
+    /** The follower's registration with the daemon's wait selector, or null if ingest never waits for it. */
+    private SelectionKey waitKey;
+    /** Whether ingest waits for this follower now: false from a stall until it catches up again. */
+    private boolean holding;
+    /** Last time the channel took bytes, or the follower had nothing to send. */
+    private long progressNanos = System.nanoTime();
     private long episodeMissed;
     private int episodeLaps;
     private long lastLapReportNanos;
@@ -84,6 +93,46 @@ final class Follower {
         return key;
     }
 
+    /**
+     * Makes ingest wait for this follower while it keeps taking data.
+     *
+     * @param waitKey its registration (interest 0) with the selector the daemon waits on
+     *                while ingest is held back; its write interest follows the main key's
+     */
+    void holdIngest(SelectionKey waitKey) {
+        this.waitKey = waitKey;
+        this.holding = true;
+    }
+
+    /** Whether this follower holds ingest while it keeps up (it has a wait key). */
+    boolean holdsIngestWhenKeepingUp() {
+        return waitKey != null;
+    }
+
+    /** Whether ingest must not evict what this follower has not been sent. */
+    boolean holdsIngest() {
+        return holding;
+    }
+
+    /**
+     * Stops holding ingest back if the channel has taken nothing for {@code maxStallNanos}
+     * while the follower had data to send; it holds again once it has caught up.
+     *
+     * @return true if it stopped holding ingest just now
+     */
+    boolean releaseIfStalled(long nowNanos, long maxStallNanos) {
+        if (holding && out.hasRemaining() && nowNanos - progressNanos >= maxStallNanos) {
+            holding = false;
+            return true;
+        }
+        return false;
+    }
+
+    /** When a holding follower that is waiting for its channel stops holding, if it takes nothing until then. */
+    long releaseDeadline(long maxStallNanos) {
+        return progressNanos + maxStallNanos;
+    }
+
     /** Queues a notice to send before the next entries (e.g. entries lost before a resume point). */
     void notice(String msg, long lost) {
         pendingNotice = msg;
@@ -99,7 +148,9 @@ final class Follower {
         try {
             while (true) {
                 if (out.hasRemaining()) {
-                    sink.write(out);
+                    if (sink.write(out) > 0) {
+                        progressNanos = System.nanoTime();
+                    }
                     if (out.hasRemaining()) {
                         interestWrite(true);
                         return false;
@@ -113,6 +164,9 @@ final class Follower {
                     if (episodeMissed > 0) {
                         reportLaps(false);
                     }
+                    // Caught up: a follower that stalled before holds ingest again.
+                    progressNanos = System.nanoTime();
+                    holding = waitKey != null;
                     interestWrite(false);
                     return dumpEnd >= 0 && cursor.nextSeq() >= dumpEnd;
                 }
@@ -204,6 +258,11 @@ final class Follower {
     }
 
     private void interestWrite(boolean on) {
+        interestWrite(key, on);
+        interestWrite(waitKey, on);
+    }
+
+    private static void interestWrite(SelectionKey key, boolean on) {
         if (key == null || !key.isValid()) {
             return;
         }

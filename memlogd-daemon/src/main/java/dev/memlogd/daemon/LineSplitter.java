@@ -19,6 +19,15 @@ final class LineSplitter {
     /** Receives each complete line. The bytes are valid only during the call. */
     interface LineSink {
         void line(Source source, ByteBuffer data, int index, int length, int flags);
+
+        /**
+         * Whether the sink takes no more lines for now; asked before each line. The daemon
+         * says so when one more entry could evict one that a reader it waits for has not been
+         * sent (see EventLoop).
+         */
+        default boolean full() {
+            return false;
+        }
     }
 
     private final int maxLineLength;
@@ -29,13 +38,22 @@ final class LineSplitter {
         this.sink = sink;
     }
 
-    /** Splits {@code data} between its position and limit; leaves the position at the limit. */
-    void split(Source source, ByteBuffer data) {
+    /**
+     * Splits {@code data} between its position and limit. Normally leaves the position at the
+     * limit and returns true; if the sink is {@linkplain LineSink#full() full} before a line,
+     * stops there with the position at the start of that line's bytes, having changed nothing
+     * for that line, and returns false: calling again with the same buffer carries on.
+     */
+    boolean split(Source source, ByteBuffer data) {
         int start = data.position();
         int limit = data.limit();
         for (int i = start; i < limit; i++) {
             if (data.get(i) != '\n') {
                 continue;
+            }
+            if (sink.full()) {
+                data.position(start);
+                return false;
             }
             if (source.hasPartialLine()) {
                 appendPartial(source, data, start, i - start);
@@ -49,6 +67,7 @@ final class LineSplitter {
             appendPartial(source, data, start, limit - start);
         }
         data.position(limit);
+        return true;
     }
 
     /** The source reached EOF: its last line, if it had no newline, is an entry too. */

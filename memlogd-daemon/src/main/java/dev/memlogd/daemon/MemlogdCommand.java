@@ -93,6 +93,13 @@ public final class MemlogdCommand implements Callable<Integer> {
                     + " and disconnected (default: ${DEFAULT-VALUE}).")
     long modeTimeoutMillis = 5000;
 
+    @Option(names = {"-client-wait", "--client-wait"}, paramLabel = "MS",
+            description = "Ingest waits for a query client that keeps reading rather than evict entries"
+                    + " it has not been sent; a client that takes nothing for this long is lapped instead"
+                    + " (told how many entries it missed). 0: never wait, LinuxKit's behaviour"
+                    + " (default: ${DEFAULT-VALUE}).")
+    long clientWaitMillis = 1000;
+
     @Option(names = {"-no-console", "--no-console"}, arity = "0..1", fallbackValue = "true",
             converter = GoBoolean.class,
             description = "Do not print entries on stdout (the default in the foreground is to print"
@@ -147,8 +154,10 @@ public final class MemlogdCommand implements Callable<Integer> {
                 + maxLineLength + " bytes, at least " + minBuffer + ": " + clientBuffer);
         require(readChunk >= 1, "-read-chunk must be at least 1: " + readChunk);
         require(modeTimeoutMillis >= 1, "-mode-timeout must be at least 1: " + modeTimeoutMillis);
+        require(clientWaitMillis >= 0, "-client-wait must be at least 0: " + clientWaitMillis);
         return new DaemonConfig(logSocket, querySocket, logFd, queryFd, maxLines, maxBytes, maxLineLength,
-                maxSources, maxClients, clientBuffer, readChunk, modeTimeoutMillis, !noConsole && !daemonize);
+                maxSources, maxClients, clientBuffer, readChunk, modeTimeoutMillis, clientWaitMillis,
+                !noConsole && !daemonize);
     }
 
     private void require(boolean ok, String message) {

@@ -19,6 +19,9 @@ final class Source {
     long lines;
     /** Rounds in a row in which the fd polled readable yet gave no byte (see EventLoop.readSource). */
     int emptyReads;
+    /** Whether the source is in the loop's queue of sources to read. */
+    boolean queued;
+    boolean closed;
 
     // Line assembly state, used by LineSplitter.
     boolean partial;

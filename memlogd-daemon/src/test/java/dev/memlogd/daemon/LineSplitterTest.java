@@ -92,4 +92,59 @@ class LineSplitterTest {
 
         assertEquals(List.of("a"), lines);
     }
+
+    /** A sink that is full every few lines must get exactly the lines an unhurried sink gets. */
+    @Test
+    void stoppingWhenTheSinkIsFullAndCarryingOnLosesAndRepeatsNothing() {
+        long seed = new java.util.Random().nextLong();
+        java.util.Random random = new java.util.Random(seed);
+        byte[] alphabet = "ab\r\n\n".getBytes(StandardCharsets.ISO_8859_1);
+        for (int round = 0; round < 200; round++) {
+            List<byte[]> reads = new ArrayList<>();
+            for (int r = random.nextInt(6) + 1; r > 0; r--) {
+                byte[] read = new byte[random.nextInt(40)];
+                for (int b = 0; b < read.length; b++) {
+                    read[b] = alphabet[random.nextInt(alphabet.length)];
+                }
+                reads.add(read);
+            }
+            List<String> expected = splitAll(reads, random, false);
+            List<String> actual = splitAll(reads, random, true);
+            assertEquals(expected, actual, "seed " + seed + ", round " + round);
+        }
+    }
+
+    private static List<String> splitAll(List<byte[]> reads, java.util.Random random, boolean stopping) {
+        List<String> out = new ArrayList<>();
+        int[] room = {0};
+        LineSplitter.LineSink sink = new LineSplitter.LineSink() {
+            @Override
+            public void line(Source s, ByteBuffer data, int index, int length, int flags) {
+                byte[] bytes = new byte[length];
+                data.get(index, bytes);
+                out.add(new String(bytes, StandardCharsets.ISO_8859_1) + ((flags & RecordDescriptor.FLAG_TRUNCATED) != 0 ? "[cut]" : ""));
+                room[0]--;
+            }
+
+            @Override
+            public boolean full() {
+                return stopping && room[0] <= 0;
+            }
+        };
+        LineSplitter splitter = new LineSplitter(8, sink);
+        Source s = new Source("s", new byte[] {'s'}, null, -1);
+        for (byte[] read : reads) {
+            ByteBuffer data = ByteBuffer.wrap(read);
+            int stops = 0;
+            while (!splitter.split(s, data)) {
+                stops++;
+                assertEquals(true, stops < 100, "no progress");
+                room[0] = random.nextInt(3) + 1; // the reader took some: carry on
+            }
+            assertEquals(read.length, data.position());
+        }
+        room[0] = Integer.MAX_VALUE;
+        splitter.endOfInput(s);
+        return out;
+    }
 }

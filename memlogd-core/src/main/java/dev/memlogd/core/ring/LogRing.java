@@ -187,6 +187,34 @@ public final class LogRing {
         headOffset = next;
     }
 
+    /**
+     * How many more appends are certain to keep entry {@code seq} held: the room a reader
+     * whose next entry is {@code seq} has before it would be lapped. Each append is assumed
+     * to be of an aligned record length of at most {@code maxAlignedLength} bytes, and one
+     * padding record of less than that is allowed for, so the answer may be a little low,
+     * never high. A {@code seq} already evicted counts as the oldest held entry; one not
+     * appended yet counts as the next one.
+     *
+     * @param seq              the entry to keep
+     * @param maxAlignedLength the largest aligned record length an append may have, at least
+     *                         {@link RecordDescriptor#ALIGNMENT}
+     * @return appends that cannot evict {@code seq}, at least 0
+     */
+    public long room(long seq, int maxAlignedLength) {
+        long keep = Math.min(Math.max(seq, oldestSeq), nextSeq);
+        long lines = maxLines - (nextSeq - keep);
+        long bytesFromKeep;
+        if (keep == nextSeq) {
+            bytesFromKeep = 0;
+        } else {
+            int offset = recordOffsets[slot(keep)];
+            int beforeKeep = offset - headOffset;
+            bytesFromKeep = bytesUsed - (beforeKeep >= 0 ? beforeKeep : beforeKeep + capacity);
+        }
+        long bytes = (capacity - bytesFromKeep - maxAlignedLength) / Math.max(maxAlignedLength, ALIGNMENT);
+        return Math.max(0, Math.min(lines, bytes));
+    }
+
     /** Sequence number of the oldest entry held; equals {@link #nextSeq()} when empty. */
     public long oldestSeq() {
         return oldestSeq;

@@ -266,6 +266,70 @@ class LogRingTest {
         assertEquals(byLines + byBytes, ring.evictedCount());
     }
 
+    @Test
+    void roomCountsTheEntriesAReaderCanFallBehindByLines() {
+        LogRing ring = new LogRing(10, 1 << 20);
+        int maxAligned = RecordDescriptor.alignedLength(RecordDescriptor.recordLength(0, 64));
+        for (int i = 0; i < 4; i++) {
+            appendText(ring, "line " + i);
+        }
+
+        assertAll(
+                () -> assertEquals(10, ring.room(ring.nextSeq(), maxAligned), "caught up"),
+                () -> assertEquals(6, ring.room(1, maxAligned), "four behind"),
+                () -> assertEquals(10, ring.room(99, maxAligned), "beyond the newest counts as caught up"));
+    }
+
+    @Test
+    void evictedSeqCountsAsTheOldestHeld() {
+        LogRing ring = new LogRing(3, 1 << 20);
+        for (int i = 0; i < 5; i++) {
+            appendText(ring, "line " + i);
+        }
+
+        assertEquals(ring.room(ring.oldestSeq(), 64), ring.room(1, 64));
+        assertEquals(0, ring.room(1, 64));
+    }
+
+    /** Whatever room() says may be appended, with records up to the size given, never evicts the entry. */
+    @Test
+    void appendingRoomRecordsNeverEvictsTheKeptEntry() {
+        long randomSeed = new Random().nextLong();
+        Random random = new Random(randomSeed);
+        LogRing ring = new LogRing(200, 16_384);
+        int maxMsg = 500;
+        int maxAligned = RecordDescriptor.alignedLength(RecordDescriptor.recordLength(0, maxMsg));
+        long tight = 0;
+        for (int round = 0; round < 20_000; round++) {
+            long keep = ring.oldestSeq() + (ring.size() == 0 ? 0 : random.nextInt(ring.size() + 1));
+            long room = ring.room(keep, maxAligned);
+            for (long i = 0; i < room; i++) {
+                appendRandom(ring, random, maxMsg);
+            }
+            String where = "round " + round + ", seed " + randomSeed + ", keep " + keep + ", room " + room;
+            assertTrue(keep >= ring.oldestSeq(), where);
+            // And never pessimistic by more than the padding allowance: room + 2 records of
+            // the largest size evict it.
+            if (random.nextInt(4) == 0 && keep < ring.nextSeq()) {
+                long fresh = ring.room(keep, maxAligned);
+                for (long i = 0; i < fresh + 2; i++) {
+                    ring.append(0, NO_SOURCE, 0, ByteBuffer.allocate(maxMsg), 0, maxMsg, 0);
+                }
+                assertTrue(keep < ring.oldestSeq(), where + ", fresh room " + fresh);
+                tight++;
+            }
+            for (int i = random.nextInt(5); i > 0; i--) {
+                appendRandom(ring, random, maxMsg);
+            }
+        }
+        assertTrue(tight > 1000, "tightness checked only " + tight + " times");
+    }
+
+    private static void appendRandom(LogRing ring, Random random, int maxMsg) {
+        int length = random.nextInt(maxMsg + 1);
+        ring.append(0, NO_SOURCE, 0, ByteBuffer.allocate(length), 0, length, 0);
+    }
+
     private record Expected(long seq, long start, long time, int flags, byte[] source, byte[] msg) {
     }
 
