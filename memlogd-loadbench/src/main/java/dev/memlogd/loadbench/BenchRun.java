@@ -15,7 +15,7 @@ import java.util.stream.Stream;
 final class BenchRun {
     /** What a run does; {@code daemonCommand} is given the two socket paths. */
     record Config(String daemon, Sources.Kind kind, int sources, int lines, int lineBytes, int writers,
-                  double rate, List<String> memlogdFlags, Path launcher, Path nullDaemon) {
+                  double rate, List<String> memlogdFlags, Path launcher, Path nullDaemon, boolean follow) {
     }
 
     private static final long IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
@@ -51,7 +51,9 @@ final class BenchRun {
                 : List.of(c.nullDaemon().toString(), log.toString(), query.toString());
         try (DaemonProcess d = DaemonProcess.start(command, log, query, dir.resolve("daemon.err"))) {
             Verifier verifier = new Verifier(c.sources(), c.lines(), c.lineBytes());
-            Follower follower = memlogd ? Follower.start(query, verifier) : null;
+            Follower follower = memlogd && c.follow() ? Follower.start(query, verifier) : null;
+            // Without a follower, memlogd's progress is its newest seq, less the entries it held before.
+            long seqBefore = memlogd && follower == null ? Follower.newestSeq(query) : 0;
             long cpuSetup = d.cpuNanos();
             long othersBefore = othersNanos(cpuSetup);
             long t0 = System.nanoTime();
@@ -59,6 +61,7 @@ final class BenchRun {
             long tStart = System.nanoTime();
             // CPU per line counts from here: receiving the fds is setup, reported apart.
             long cpuBefore = d.cpuNanos();
+            long jitBefore = d.jitCpuNanos();
             Writers.run(sinks, c.writers(), c.lines(), c.lineBytes(), c.rate());
             long tWritten = System.nanoTime();
             long expected = verifier.expected();
@@ -72,27 +75,30 @@ final class BenchRun {
             long cpuAfter = 0;
             long count = 0;
             while (System.nanoTime() - tWritten < DEADLINE_NANOS) {
-                count = memlogd ? follower.benchEntries() : d.nullStats()[0];
+                count = follower != null ? follower.benchEntries()
+                        : memlogd ? Follower.newestSeq(query) - seqBefore : d.nullStats()[0];
                 long now = System.nanoTime();
                 cpuAfter = d.cpuNanos();
                 if (count >= expected) {
                     end = "complete";
-                    tDone = memlogd ? follower.lastBenchNanos() : now;
+                    tDone = follower != null ? follower.lastBenchNanos() : now;
                     break;
                 }
                 if (count != lastCount || cpuAfter != lastCpu) {
                     lastCount = count;
                     lastCpu = cpuAfter;
                     stillSince = now;
-                    tDone = memlogd ? follower.lastBenchNanos() : now;
+                    tDone = follower != null ? follower.lastBenchNanos() : now;
                 } else if (now - stillSince >= IDLE_NANOS) {
                     end = "idle";
                     break;
                 }
-                Thread.sleep(memlogd ? 20 : 2);
+                Thread.sleep(follower != null ? 20 : 2);
             }
             double othersCpu = Math.max(0, (othersNanos(cpuAfter) - othersBefore) / (double) (System.nanoTime() - t0));
+            long jitCpu = d.jitCpuNanos() - jitBefore;
             long peakRss = d.peakRss();
+            long rssAnon = d.maxRssAnon();
             int threads = d.maxThreads();
             long received;
             long[] lat = {-1, -1, -1};
@@ -102,7 +108,7 @@ final class BenchRun {
             long dups = 0;
             long order = 0;
             long corrupt = 0;
-            if (memlogd) {
+            if (follower != null) {
                 follower.stop();
                 received = verifier.received();
                 lat = verifier.latencyPercentiles(50, 99, 100);
@@ -117,7 +123,7 @@ final class BenchRun {
             }
             return new RunResult(c.daemon(), d.startupNanos(), tStart - t0, cpuBefore - cpuSetup, tWritten - tStart,
                     Math.max(tDone, tWritten) - tStart, expected, received, lat[0], lat[1], lat[2],
-                    cpuAfter - cpuBefore, peakRss, threads, Math.max(0, expected - received),
+                    cpuAfter - cpuBefore, jitCpu, peakRss, rssAnon, threads, Math.max(0, expected - received),
                     noticeLost, seqGaps, own, dups, order, corrupt, end, othersCpu);
         }
     }

@@ -18,7 +18,7 @@ import org.newsclub.net.unix.AFUNIXSocketAddress;
 /**
  * The daemon under test as a child process: memlogd from its launcher, or the null daemon.
  * Measures its startup (exec until both sockets accept) and samples {@code /proc/PID} every
- * 100 ms: CPU time (utime + stime), peak RSS (VmHWM) and the largest thread count seen.
+ * 100 ms: CPU time (utime + stime), peak RSS (VmHWM), and the largest RssAnon and thread count seen.
  */
 final class DaemonProcess implements AutoCloseable {
     private static final long TICK_NANOS = 10_000_000L; // USER_HZ is 100 on Linux (getconf CLK_TCK)
@@ -29,6 +29,7 @@ final class DaemonProcess implements AutoCloseable {
     private final Thread sampler;
     private final long startupNanos;
     private volatile int maxThreads;
+    private volatile long maxRssAnonKib;
     private volatile boolean stop;
 
     private DaemonProcess(Path logSocket, Path querySocket, Process process, long startupNanos) {
@@ -126,11 +127,35 @@ final class DaemonProcess implements AutoCloseable {
 
     /** utime + stime of process {@code pid}, in nanoseconds. */
     static long processCpuNanos(long pid) throws IOException {
-        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        return statCpuNanos(Files.readString(Path.of("/proc/" + pid + "/stat")));
+    }
+
+    private static long statCpuNanos(String stat) {
         // Fields after the command name, which is in parentheses and may hold spaces.
         String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]); // fields 14 and 15 of stat
         return ticks * TICK_NANOS;
+    }
+
+    /**
+     * utime + stime of the daemon's JIT compiler threads (HotSpot names them "C1 CompilerThre…"
+     * and "C2 CompilerThre…"), so that a short run can tell compiling from serving; 0 for the
+     * null daemon. Threads that have ended are not counted.
+     */
+    long jitCpuNanos() throws IOException {
+        long total = 0;
+        try (java.util.stream.Stream<Path> tasks = Files.list(Path.of("/proc/" + pid() + "/task"))) {
+            for (Path task : tasks.toList()) {
+                try {
+                    if (Files.readString(task.resolve("comm")).contains("Compiler")) {
+                        total += statCpuNanos(Files.readString(task.resolve("stat")));
+                    }
+                } catch (IOException e) {
+                    // The thread ended meanwhile.
+                }
+            }
+        }
+        return total;
     }
 
     /** CPU time every CPU of the machine spent busy (not idle or iowait), in nanoseconds. */
@@ -150,6 +175,11 @@ final class DaemonProcess implements AutoCloseable {
         return statusValue("VmHWM:") * 1024;
     }
 
+    /** Largest RssAnon (private memory) sampled, in bytes, and the current one. */
+    long maxRssAnon() throws IOException {
+        return Math.max(maxRssAnonKib, statusValue("RssAnon:")) * 1024;
+    }
+
     int maxThreads() {
         return maxThreads;
     }
@@ -167,6 +197,7 @@ final class DaemonProcess implements AutoCloseable {
         while (!stop && process.isAlive()) {
             try {
                 maxThreads = Math.max(maxThreads, (int) statusValue("Threads:"));
+                maxRssAnonKib = Math.max(maxRssAnonKib, statusValue("RssAnon:"));
                 Thread.sleep(100);
             } catch (IOException | InterruptedException | RuntimeException e) {
                 return; // the process went away

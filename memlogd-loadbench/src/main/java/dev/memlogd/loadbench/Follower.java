@@ -33,6 +33,18 @@ final class Follower {
         this.thread = new Thread(this::run, "follower");
     }
 
+    /** memlogd's newest entry's seq (0 when the ring is empty): a mode-3 dump of the last entry. */
+    static long newestSeq(Path querySocket) throws IOException {
+        try (QueryClient client = QueryClient.open(querySocket,
+                new dev.memlogd.core.wire.QueryRequest(true, false, -1, 1, java.util.List.of()))) {
+            long seq = 0;
+            for (String line = client.readLine(); line != null; line = client.readLine()) {
+                seq = Math.max(seq, LogEntryJson.parse(line).seq());
+            }
+            return seq;
+        }
+    }
+
     static Follower start(Path querySocket, Verifier verifier) throws IOException {
         Follower f = new Follower(QueryClient.open(querySocket, LinuxKit.MODE_DUMP_FOLLOW), verifier);
         f.thread.start();

@@ -59,6 +59,11 @@ public final class LoadBench implements Callable<Integer> {
                     + " echo, as under LinuxKit's -daemonize).")
     String memlogdFlags = "-no-console";
 
+    @Option(names = "--follower", paramLabel = "mode2|none",
+            description = "memlogd: a verifying dump+follow reader (mode2), or none, to measure ingest alone;"
+                    + " progress is then memlogd's newest seq, polled (default: ${DEFAULT-VALUE}).")
+    String follower = "mode2";
+
     @Option(names = "--launcher", paramLabel = "PATH",
             description = "memlogd's launcher (default: bin/memlogd next to bin/loadbench).")
     Path launcher;
@@ -67,6 +72,9 @@ public final class LoadBench implements Callable<Integer> {
     public Integer call() throws Exception {
         if (lineBytes < LineFormat.MIN_LINE_BYTES || sources < 1 || lines < 1 || writers < 1 || runs < 1 || rate < 0) {
             throw new CommandLine.ParameterException(new CommandLine(this), "bad sizes: see --help");
+        }
+        if (!List.of("mode2", "none").contains(follower)) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--follower: mode2 or none");
         }
         List<String> daemons = daemon.equals("both") ? List.of("memlogd", "null") : List.of(daemon);
         if (!List.of("memlogd", "null").containsAll(daemons)) {
@@ -78,9 +86,9 @@ public final class LoadBench implements Callable<Integer> {
         Path nulld = daemons.contains("null") ? DaemonProcess.compileNullDaemon(work) : null;
         List<String> flags = memlogdFlags.isBlank() ? List.of() : Arrays.asList(memlogdFlags.trim().split("\\s+"));
 
-        System.out.printf(Locale.ROOT, "# %d sources (%s) x %,d lines x %d B, %d writers, %s; memlogd flags: %s; %d CPUs%n",
+        System.out.printf(Locale.ROOT, "# %d sources (%s) x %,d lines x %d B, %d writers, %s; memlogd flags: %s; follower: %s; %d CPUs%n",
                 sources, kind, lines, lineBytes, writers, rate > 0 ? String.format(Locale.ROOT, "paced %,.0f lines/s", rate)
-                        : "unthrottled", memlogdFlags, Runtime.getRuntime().availableProcessors());
+                        : "unthrottled", memlogdFlags, follower, Runtime.getRuntime().availableProcessors());
         Report report = new Report(System.out);
         report.header();
         List<RunResult> results = new ArrayList<>();
@@ -88,7 +96,7 @@ public final class LoadBench implements Callable<Integer> {
         for (int r = 0; r < runs; r++) {
             for (String d : daemons) {
                 RunResult result = BenchRun.run(new BenchRun.Config(d, kind, sources, lines, lineBytes, writers,
-                        rate, flags, memlogd, nulld));
+                        rate, flags, memlogd, nulld, follower.equals("mode2")));
                 report.row(result);
                 results.add(result);
                 if (result.integrityViolated()) {

@@ -16,16 +16,16 @@ final class Report {
 
     void header() {
         out.println("| daemon | start ms | setup ms | setup CPU ms | write s | e2e s | lines/s | delivered/s | p50 ms | p99 ms | max ms"
-                + " | CPU us/line | VmHWM MB | threads | lost | notice lost | seq gaps | own | dup | order | corrupt | end | others CPU |");
-        out.println("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+                + " | CPU us/line | VmHWM MB | RssAnon MB | threads | lost | notice lost | seq gaps | own | dup | order | corrupt | end | others CPU |");
+        out.println("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
     }
 
     void row(RunResult r) {
         out.println(String.format(Locale.ROOT,
-                "| %s | %.1f | %.0f | %.0f | %.3f | %.3f | %,.0f | %,.0f | %s | %s | %s | %.2f | %.1f | %d | %d | %s | %s | %s | %d | %d | %d | %s | %.2f |",
+                "| %s | %.1f | %.0f | %.0f | %.3f | %.3f | %,.0f | %,.0f | %s | %s | %s | %.2f | %.1f | %.1f | %d | %d | %s | %s | %s | %d | %d | %d | %s | %.2f |",
                 r.daemon(), r.startupNanos() / 1e6, r.setupNanos() / 1e6, r.setupCpuNanos() / 1e6,
                 r.writeNanos() / 1e9, r.e2eNanos() / 1e9, r.linesPerSecond(), r.deliveredPerSecond(), ms(r.p50()), ms(r.p99()), ms(r.max()),
-                r.cpuNanosPerLine() / 1e3, r.peakRss() / 1048576.0, r.maxThreads(), r.lost(),
+                r.cpuNanosPerLine() / 1e3, r.peakRss() / 1048576.0, r.rssAnon() / 1048576.0, r.maxThreads(), r.lost(),
                 opt(r.noticeLost()), opt(r.seqGaps()), opt(r.ownEntries()), r.duplicates(), r.outOfOrder(),
                 r.corrupt(), r.end(), r.othersCpu()));
         out.flush();
@@ -46,8 +46,10 @@ final class Report {
         line("latency p99 ms", m, n, r -> r.p99() / 1e6, "%.2f");
         line("latency max ms", m, n, r -> r.max() / 1e6, "%.2f");
         line("daemon CPU us/line", m, n, r -> r.cpuNanosPerLine() / 1e3, "%.3f");
+        line("  of which not JIT compiling", m, n, r -> r.cpuNanosPerLineWithoutJit() / 1e3, "%.3f");
         line("setup CPU ms", m, n, r -> r.setupCpuNanos() / 1e6, "%.0f");
         line("VmHWM MB", m, n, r -> r.peakRss() / 1048576.0, "%.1f");
+        line("RssAnon MB (max sampled)", m, n, r -> r.rssAnon() / 1048576.0, "%.1f");
         line("max threads", m, n, RunResult::maxThreads, "%.0f");
         line("lost %", m, n, r -> 100.0 * r.lost() / r.written(), "%.2f");
         line("others CPU (other processes)", m, n, RunResult::othersCpu, "%.2f");

@@ -13,7 +13,7 @@ package dev.memlogd.loadbench;
  *                  (other benchmarks running at the same time), e.g. 0.8 = 80 % of one CPU
  */
 record RunResult(String daemon, long startupNanos, long setupNanos, long setupCpuNanos, long writeNanos, long e2eNanos,
-                 long written, long received, long p50, long p99, long max, long cpuNanos, long peakRss,
+                 long written, long received, long p50, long p99, long max, long cpuNanos, long jitCpuNanos, long peakRss, long rssAnon,
                  int maxThreads, long lost, long noticeLost, long seqGaps, long ownEntries,
                  long duplicates, long outOfOrder, long corrupt, String end, double othersCpu) {
 
@@ -28,6 +28,11 @@ record RunResult(String daemon, long startupNanos, long setupNanos, long setupCp
 
     double cpuNanosPerLine() {
         return (double) cpuNanos / written;
+    }
+
+    /** CPU per line without the JIT compiler threads' share: the cost of serving, once compiled. */
+    double cpuNanosPerLineWithoutJit() {
+        return (double) (cpuNanos - jitCpuNanos) / written;
     }
 
     /** Lines lost that no notice reported, or seq gaps no notice explains. */
