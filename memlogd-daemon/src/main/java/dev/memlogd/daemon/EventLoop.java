@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -93,6 +94,8 @@ final class EventLoop implements LineSplitter.LineSink, Follower.LapListener, Lo
     private Source stalled;
     /** Entries ingest may append before it must look at the followers again. */
     private long appendBudget = Long.MAX_VALUE;
+    /** The fds open when the loop started serving (JVM's, sockets, selectors, console pipe). */
+    private BitSet baselineFds = new BitSet();
     /** A follower registered with waitSelector was closed: its fd is released once that selector deregisters it. */
     private boolean waitKeysCancelled;
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -176,6 +179,7 @@ final class EventLoop implements LineSplitter.LineSink, Follower.LapListener, Lo
 
     /** Runs until {@link #stopAndAwait()}; then closes every fd and removes the socket files it created. */
     void run() {
+        baselineFds = LogSocket.openFds();
         try {
             while (!stopping) {
                 if (waitKeysCancelled) {
@@ -427,6 +431,24 @@ final class EventLoop implements LineSplitter.LineSink, Follower.LapListener, Lo
         for (FileDescriptor fd : fds) {
             addSource(name, fd);
         }
+    }
+
+    @Override
+    public BitSet knownFds() {
+        BitSet known = (BitSet) baselineFds.clone();
+        for (Selector s : new Selector[] {selector, waitSelector}) {
+            for (SelectionKey key : s.keys()) {
+                try {
+                    known.set(key.attachment() instanceof Source ? ((Source) key.attachment()).fd
+                            : FdChannels.fdNumber(key.channel()));
+                } catch (IOException e) {
+                    // Cannot happen once FdChannels.selfTest() passed; if it did, no fd could be
+                    // told from a stray, and closing one of ours is worse than leaking strays.
+                    return null;
+                }
+            }
+        }
+        return known;
     }
 
     @Override

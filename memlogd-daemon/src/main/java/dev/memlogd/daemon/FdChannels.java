@@ -5,6 +5,7 @@ import java.io.FileInputStream;
 import java.io.IOException;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
+import java.nio.channels.SelectableChannel;
 import java.lang.invoke.MethodType;
 import java.net.ProtocolFamily;
 import java.net.StandardProtocolFamily;
@@ -107,6 +108,18 @@ final class FdChannels {
     /** The fd number behind a FileDescriptor (junixsocket reads it natively; no reflection). */
     static int fdNumber(FileDescriptor fd) throws IOException {
         return FileDescriptorCast.using(fd).as(Integer.class);
+    }
+
+    /** The fd number of a JDK selectable channel (any of sun.nio.ch's: pipe, socket, server socket). */
+    static int fdNumber(SelectableChannel channel) throws IOException {
+        requireAvailable();
+        FileDescriptor fd;
+        try {
+            fd = (FileDescriptor) PIPE_FD.invoke(channel);
+        } catch (Throwable t) {
+            throw new IOException("cannot read the fd of " + channel + ": " + t, t);
+        }
+        return fdNumber(fd);
     }
 
     /** A FileDescriptor for an fd number this process owns, such as an inherited one. */

@@ -70,7 +70,16 @@ class LogSocketTest implements LogSocket.Receiver {
         }
     }
 
+    /** Here "known" is what was open before the datagrams were received, as the daemon's baseline is. */
+    private java.util.BitSet known;
+
+    @Override
+    public java.util.BitSet knownFds() {
+        return known;
+    }
+
     private void receiveAll() throws IOException {
+        known = LogSocket.openFds();
         while (socket.receiveOne(this)) {
             // each datagram lands in names / problems
         }
