@@ -16,12 +16,15 @@ import org.openjdk.jmh.annotations.State;
 import dev.memlogd.core.ring.LogRing;
 import dev.memlogd.core.wire.EntryJson;
 import dev.memlogd.core.wire.LogreadFormat;
+import dev.memlogd.core.wire.TimeText;
 
 /**
  * Encoding one ring record for a reader: the JSON line a query client gets
  * ({@link EntryJson#encode}) and the logread line the console gets
- * ({@link LogreadFormat#encode}). One op = one entry; each invocation encodes
- * {@value #BATCH} different records into a direct buffer, as a follower does.
+ * ({@link LogreadFormat#encode}), each formatting every time ({@code entryJson},
+ * {@code logread}) or through a {@link TimeText} cache as a follower does
+ * ({@code entryJsonCached}, {@code logreadCached}). One op = one entry; each invocation
+ * encodes {@value #BATCH} different records into a direct buffer, as a follower does.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -33,17 +36,32 @@ public class EncodeBenchmark {
     @Param({"plain", "escaped"})
     public String content;
 
+    /**
+     * {@code entry}: each record has its own time stamp (a source that writes one line per
+     * read, so the formatted time can never be reused); {@code read}: the whole batch shares
+     * one stamp, as lines that came in one read of a busy source do (EventLoop stamps once per read).
+     */
+    @Param({"entry", "read"})
+    public String stamps;
+
     private ByteBuffer records;
     private final int[] offsets = new int[BATCH];
     /** Direct like a follower's buffer, and large enough for the worst case of the whole batch. */
     private ByteBuffer out;
+    /** A follower's time cache, kept across invocations as a follower keeps it across reads. */
+    private final TimeText timeText = new TimeText();
 
     @Setup
     public void setUp() {
         LogRing ring = BenchLines.defaultRing();
+        if (!stamps.equals("entry") && !stamps.equals("read")) {
+            throw new IllegalArgumentException("stamps must be entry or read: stamps=" + stamps);
+        }
         long time = BenchLines.TIME_NANOS;
         for (int i = 0; i < BATCH; i++) {
-            time += BenchLines.TIME_STEP_NANOS;
+            if (i == 0 || stamps.equals("entry")) {
+                time += BenchLines.TIME_STEP_NANOS;
+            }
             ByteBuffer line = BenchLines.direct(BenchLines.line(content, i));
             long seq = ring.append(time, BenchLines.SOURCE, BenchLines.SOURCE.length, line, 0, BenchLines.LINE_LENGTH, 0);
             offsets[i] = ring.recordOffset(seq);
@@ -70,6 +88,26 @@ public class EncodeBenchmark {
         ByteBuffer out = this.out.clear();
         for (int offset : offsets) {
             LogreadFormat.encode(records, offset, out);
+        }
+        return out.position();
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public int entryJsonCached() {
+        ByteBuffer out = this.out.clear();
+        for (int offset : offsets) {
+            EntryJson.encode(records, offset, out, timeText);
+        }
+        return out.position();
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public int logreadCached() {
+        ByteBuffer out = this.out.clear();
+        for (int offset : offsets) {
+            LogreadFormat.encode(records, offset, out, timeText);
         }
         return out.position();
     }

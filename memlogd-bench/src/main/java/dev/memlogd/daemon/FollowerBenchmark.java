@@ -53,18 +53,37 @@ public class FollowerBenchmark {
     @Param({"pipe", "null"})
     public String sink;
 
+    /**
+     * {@code entry}: every appended line gets its own time stamp; {@code read}: the
+     * {@value #BATCH} lines of one op share one stamp, as the lines of one read do in the
+     * daemon (EventLoop stamps once per read).
+     */
+    @Param({"entry", "read"})
+    public String stamps;
+
     private LogRing ring;
     private ByteBuffer line;
     private long time = BenchLines.TIME_NANOS;
     private Drain drain;
     private Follower follower;
+    private boolean perEntryStamp;
 
     @Setup
     public void setUp() throws IOException {
+        switch (stamps) {
+            case "entry":
+                perEntryStamp = true;
+                break;
+            case "read":
+                perEntryStamp = false;
+                break;
+            default:
+                throw new IllegalArgumentException("stamps must be entry or read: stamps=" + stamps);
+        }
         ring = BenchLines.defaultRing();
         line = BenchLines.direct(BenchLines.plainLine(1));
         for (int i = 0; i < ring.maxLines(); i++) {
-            append();
+            append(i % BATCH == 0);
         }
         boolean text;
         switch (format) {
@@ -98,8 +117,11 @@ public class FollowerBenchmark {
         drain.channel().close();
     }
 
-    private void append() {
-        time += BenchLines.TIME_STEP_NANOS;
+    /** Appends one line; its time moves on for every line, or only for the first of a read. */
+    private void append(boolean firstOfRead) {
+        if (perEntryStamp || firstOfRead) {
+            time += BenchLines.TIME_STEP_NANOS;
+        }
         ring.append(time, BenchLines.SOURCE, BenchLines.SOURCE.length, line, 0, BenchLines.LINE_LENGTH, 0);
     }
 
@@ -107,7 +129,7 @@ public class FollowerBenchmark {
     @OperationsPerInvocation(BATCH)
     public long appendAndPump() throws IOException {
         for (int i = 0; i < BATCH; i++) {
-            append();
+            append(i == 0);
         }
         long received = 0;
         do {

@@ -14,6 +14,7 @@ import dev.memlogd.core.wire.EntryJson;
 import dev.memlogd.core.wire.GoTime;
 import dev.memlogd.core.wire.LinuxKit;
 import dev.memlogd.core.wire.LogreadFormat;
+import dev.memlogd.core.wire.TimeText;
 
 /**
  * A reader of the ring: a query client past its handshake, or the console echo.
@@ -49,6 +50,8 @@ final class Follower {
     private final long dumpEnd;
     private final LapListener lapListener;
     private final Clock clock;
+    /** The last entry time formatted: entries from one read share it (event-loop thread only, like the rest). */
+    private final TimeText timeText = new TimeText();
     private String pendingNotice;
     private long pendingNoticeLost;
     private SelectionKey key;
@@ -209,9 +212,9 @@ final class Follower {
                 return;
             }
             if (text) {
-                LogreadFormat.encode(records, offset, out);
+                LogreadFormat.encode(records, offset, out, timeText);
             } else {
-                EntryJson.encode(records, offset, out);
+                EntryJson.encode(records, offset, out, timeText);
             }
             cursor.advance();
         }

@@ -2,6 +2,7 @@ package dev.memlogd.daemon;
 
 import java.nio.ByteBuffer;
 
+import dev.memlogd.core.bytes.ByteScan;
 import dev.memlogd.core.ring.RecordDescriptor;
 
 /**
@@ -47,10 +48,10 @@ final class LineSplitter {
     boolean split(Source source, ByteBuffer data) {
         int start = data.position();
         int limit = data.limit();
-        for (int i = start; i < limit; i++) {
-            if (data.get(i) != '\n') {
-                continue;
-            }
+        int i;
+        // Eight bytes per step: this search touches every byte the daemon ingests. It reads
+        // the buffer in the order it has (the daemon's direct read buffer is big-endian).
+        while ((i = ByteScan.indexOf(data, start, limit, (byte) '\n')) >= 0) {
             if (sink.full()) {
                 data.position(start);
                 return false;

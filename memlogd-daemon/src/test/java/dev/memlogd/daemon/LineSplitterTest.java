@@ -147,4 +147,66 @@ class LineSplitterTest {
         splitter.endOfInput(s);
         return out;
     }
+
+    /**
+     * Random streams of any bytes, cut into random reads and split out of direct and heap
+     * buffers of both byte orders at non-zero positions (the newline search reads eight bytes
+     * at a time in the buffer's order), give the lines the documented rules give for the
+     * whole stream.
+     */
+    @Test
+    void anyBytesInAnyBufferSplitAsTheRulesSay() {
+        long seed = new java.util.Random().nextLong();
+        java.util.Random random = new java.util.Random(seed);
+        int max = 20;
+        for (int round = 0; round < 300; round++) {
+            byte[] stream = new byte[random.nextInt(400)];
+            int newlineOdds = 2 + random.nextInt(40);
+            for (int b = 0; b < stream.length; b++) {
+                int pick = random.nextInt(newlineOdds);
+                stream[b] = pick == 0 ? (byte) '\n' : pick == 1 ? (byte) '\r' : (byte) random.nextInt(256);
+            }
+            List<String> expected = new ArrayList<>();
+            int start = 0;
+            for (int i = 0; i <= stream.length; i++) {
+                boolean newline = i < stream.length && stream[i] == '\n';
+                if (!newline && (i < stream.length || start == stream.length)) {
+                    continue;
+                }
+                int length = i - start;
+                if (newline && length > 0 && stream[i - 1] == '\r') {
+                    length--;
+                }
+                String line = new String(stream, start, Math.min(length, max), StandardCharsets.ISO_8859_1);
+                expected.add(length > max ? line + "[cut]" : line);
+                start = i + 1;
+            }
+
+            List<String> actual = new ArrayList<>();
+            LineSplitter splitter = new LineSplitter(max, (src, data, index, length, flags) -> {
+                byte[] bytes = new byte[length];
+                data.get(index, bytes);
+                String line = new String(bytes, StandardCharsets.ISO_8859_1);
+                actual.add((flags & RecordDescriptor.FLAG_TRUNCATED) != 0 ? line + "[cut]" : line);
+            });
+            Source s = new Source("s", new byte[] {'s'}, null, -1);
+            for (int at = 0; at < stream.length;) {
+                int n = Math.min(stream.length - at, 1 + random.nextInt(random.nextBoolean() ? 12 : 100));
+                int offset = random.nextInt(9);
+                ByteBuffer data = random.nextBoolean() ? ByteBuffer.allocateDirect(offset + n + 5)
+                        : ByteBuffer.allocate(offset + n + 5);
+                data.order(random.nextBoolean() ? java.nio.ByteOrder.BIG_ENDIAN : java.nio.ByteOrder.LITTLE_ENDIAN);
+                // Newlines past the limit must not be seen.
+                for (int k = 0; k < data.capacity(); k++) {
+                    data.put(k, (byte) '\n');
+                }
+                data.put(offset, stream, at, n).position(offset).limit(offset + n);
+                assertEquals(true, splitter.split(s, data));
+                assertEquals(offset + n, data.position());
+                at += n;
+            }
+            splitter.endOfInput(s);
+            assertEquals(expected, actual, "seed " + seed + ", round " + round);
+        }
+    }
 }

@@ -4,6 +4,7 @@ import java.nio.BufferOverflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
+import dev.memlogd.core.bytes.ByteScan;
 import dev.memlogd.core.ring.RecordDescriptor;
 
 /**
@@ -23,8 +24,8 @@ import dev.memlogd.core.ring.RecordDescriptor;
  * ({@link Utf8}) as {@code \}{@code ufffd}. Everything else (DEL included) is copied as is,
  * so every line is valid JSON whatever bytes a source wrote.
  *
- * <p>All methods are stateless and thread-safe, as long as the buffers passed in are not
- * used by another thread at the same time.
+ * <p>All methods are stateless and thread-safe, as long as the buffers (and the
+ * {@link TimeText}) passed in are not used by another thread at the same time.
  */
 public final class EntryJson {
     /** Longest decimal {@code long}: {@code -9223372036854775808}. */
@@ -55,8 +56,8 @@ public final class EntryJson {
             + END.length;
 
     /**
-     * ASCII bytes Go copies unchanged; the others below 0x80 are escaped. A table because this
-     * test runs once per byte of every line sent to every client.
+     * ASCII bytes Go copies unchanged; the others below 0x80 are escaped. A table for the one
+     * byte tested before each word scan, which must agree with {@link ByteScan#jsonPlainEnd}.
      */
     private static final boolean[] ASCII_AS_IS = new boolean[0x80];
 
@@ -93,11 +94,28 @@ public final class EntryJson {
      * <p>Precondition: {@code out.remaining() >= maxEncodedLength(sourceLength, msgLength)} of
      * this record. It is checked first, so a too small {@code out} is left unchanged.
      *
+     * <p>Formats the time anew for every record; a reader that encodes many records should use
+     * {@link #encode(ByteBuffer, int, ByteBuffer, TimeText)}, which writes the same bytes.
+     *
      * @throws BufferOverflowException when {@code out} has less room than the precondition asks
      * @throws IllegalArgumentException when the record is a padding record, not an entry
      * @throws IndexOutOfBoundsException when the record's lengths point outside {@code ring}
      */
     public static void encode(ByteBuffer ring, int recordOffset, ByteBuffer out) {
+        encode(ring, recordOffset, out, null);
+    }
+
+    /**
+     * Same as {@link #encode(ByteBuffer, int, ByteBuffer)}, byte for byte, but the time text
+     * comes from {@code time}, which formats only what differs from the stamp it formatted
+     * last: consecutive entries from one read share their stamp, and most reads their second.
+     *
+     * @param time the caller's cache (not thread-safe: one per reader); null formats every time
+     * @throws BufferOverflowException when {@code out} has less room than the precondition asks
+     * @throws IllegalArgumentException when the record is a padding record, not an entry
+     * @throws IndexOutOfBoundsException when the record's lengths point outside {@code ring}
+     */
+    public static void encode(ByteBuffer ring, int recordOffset, ByteBuffer out, TimeText time) {
         int flags = ring.getInt(RecordDescriptor.flagsOffset(recordOffset));
         if ((flags & RecordDescriptor.FLAG_PADDING) != 0) {
             throw new IllegalArgumentException("padding record at offset " + recordOffset + " is not an entry");
@@ -108,7 +126,12 @@ public final class EntryJson {
             throw new BufferOverflowException();
         }
         out.put(TIME);
-        GoTime.formatRfc3339Nano(ring.getLong(RecordDescriptor.timeOffset(recordOffset)), out);
+        long timeNanos = ring.getLong(RecordDescriptor.timeOffset(recordOffset));
+        if (time != null) {
+            time.put(timeNanos, out);
+        } else {
+            GoTime.formatRfc3339Nano(timeNanos, out);
+        }
         out.put(SOURCE);
         escape(ring, RecordDescriptor.sourceOffset(recordOffset), sourceLength, out);
         out.put(MSG);
@@ -166,7 +189,8 @@ public final class EntryJson {
 
     /**
      * Puts {@code src[from, from + length)} escaped as a JSON string's contents. Runs of bytes
-     * that need no escape are copied in bulk: most log text is plain ASCII.
+     * that need no escape are found eight bytes at a time ({@link ByteScan#jsonPlainEnd}) and
+     * copied in bulk: most log text is plain ASCII.
      */
     static void escape(ByteBuffer src, int from, int length, ByteBuffer out) {
         int end = from + length;
@@ -176,7 +200,9 @@ public final class EntryJson {
             int b = src.get(i) & 0xff;
             if (b < 0x80) {
                 if (ASCII_AS_IS[b]) {
-                    i++;
+                    // Testing this one byte first keeps text that is mostly escapes or
+                    // multi-byte characters from paying a word scan per character.
+                    i = ByteScan.jsonPlainEnd(src, i + 1, end);
                     continue;
                 }
                 copy(src, run, i, out);

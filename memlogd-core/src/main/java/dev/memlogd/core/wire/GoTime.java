@@ -18,8 +18,14 @@ import java.nio.charset.StandardCharsets;
 public final class GoTime {
     /** Longest formatted time: {@code 2006-01-02T15:04:05.999999999Z}. */
     public static final int MAX_FORMATTED_LENGTH = 30;
+    /**
+     * Length of {@code YYYY-MM-DDTHH:MM:SS}, the start of every formatted time (years are
+     * always four digits here), which depends only on the second since the epoch.
+     */
+    static final int SECONDS_LENGTH = 19;
+    /** Nanoseconds per second, for {@link TimeText}'s split of a stamp into second and fraction. */
+    static final long NANOS_PER_SECOND = 1_000_000_000L;
 
-    private static final long NANOS_PER_SECOND = 1_000_000_000L;
     private static final int SECONDS_PER_DAY = 86_400;
     // Offsets of the parsed fields in the array returned by fields().
     private static final int YEAR = 0;
@@ -149,6 +155,22 @@ public final class GoTime {
         off = digits(secondOfDay / 60 % 60, 2, dst, off, out);
         off = put((byte) ':', dst, off, out);
         off = digits(secondOfDay % 60, 2, dst, off, out);
+        return fraction(nanos, dst, off, out);
+    }
+
+    /**
+     * Writes the part of the time after the seconds, for a nanosecond of second {@code nanos}
+     * ({@code 0..999_999_999}): the fraction with its trailing zeros trimmed (none when zero),
+     * then {@code Z}. For {@link TimeText}, which keeps the first {@link #SECONDS_LENGTH} bytes
+     * while the second does not change; allocates nothing.
+     *
+     * @return the offset after the last byte written (at most 11 bytes)
+     */
+    static int formatFraction(int nanos, byte[] dst, int off) {
+        return fraction(nanos, dst, off, null);
+    }
+
+    private static int fraction(int nanos, byte[] dst, int off, ByteBuffer out) {
         if (nanos != 0) {
             int width = 9;
             while (nanos % 10 == 0) {

@@ -9,7 +9,7 @@ import java.nio.ByteBuffer;
  * {@code ;} after the time ends the source).
  *
  * <p>All methods are stateless and thread-safe as long as no two threads write the same
- * {@code out}; {@link #encode} allocates nothing.
+ * {@code out} (or use the same {@link TimeText}); {@link #encode} allocates nothing.
  */
 public final class LogreadFormat {
     private static final byte[] REPLACEMENT = {(byte) 0xef, (byte) 0xbf, (byte) 0xbd};
@@ -52,16 +52,35 @@ public final class LogreadFormat {
      * <p>Precondition: the record is an entry, not padding, and {@code out.remaining()} is at
      * least {@link #maxEncodedLength} of its lengths.
      *
+     * <p>Formats the time anew for every record; a reader that encodes many records should use
+     * {@link #encode(ByteBuffer, int, ByteBuffer, TimeText)}, which writes the same bytes.
+     *
      * @throws java.nio.BufferOverflowException when the precondition on {@code out} is broken
      */
     public static void encode(ByteBuffer ring, int recordOffset, ByteBuffer out) {
-        long time = ring.getLong(RecordDescriptor.timeOffset(recordOffset));
+        encode(ring, recordOffset, out, null);
+    }
+
+    /**
+     * Same as {@link #encode(ByteBuffer, int, ByteBuffer)}, byte for byte, but the time text
+     * comes from {@code time}, which formats only what differs from the stamp it formatted
+     * last: consecutive entries from one read share their stamp, and most reads their second.
+     *
+     * @param time the caller's cache (not thread-safe: one per reader); null formats every time
+     * @throws java.nio.BufferOverflowException when the precondition on {@code out} is broken
+     */
+    public static void encode(ByteBuffer ring, int recordOffset, ByteBuffer out, TimeText time) {
+        long timeNanos = ring.getLong(RecordDescriptor.timeOffset(recordOffset));
         int sourceLength = ring.getInt(RecordDescriptor.sourceLengthOffset(recordOffset));
         int msgLength = ring.getInt(RecordDescriptor.msgLengthOffset(recordOffset));
         int source = RecordDescriptor.sourceOffset(recordOffset);
         int msg = RecordDescriptor.msgOffset(recordOffset, sourceLength);
 
-        GoTime.formatRfc3339Nano(time, out);
+        if (time != null) {
+            time.put(timeNanos, out);
+        } else {
+            GoTime.formatRfc3339Nano(timeNanos, out);
+        }
         out.put((byte) ';');
         copyValid(ring, source, source + sourceLength, true, out);
         out.put((byte) ';');

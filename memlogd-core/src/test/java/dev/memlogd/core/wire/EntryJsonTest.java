@@ -254,4 +254,142 @@ class EntryJsonTest {
         long allocated = threads.getThreadAllocatedBytes(thread) - before;
         assertTrue(allocated < 1_000, allocated + " bytes allocated for 10,000 lines");
     }
+
+    /** Go's escaping, spelled out byte by byte from the rules in EntryJson's Javadoc. */
+    private static byte[] referenceEscape(byte[] b) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        int i = 0;
+        while (i < b.length) {
+            int c = b[i] & 0xff;
+            if (c < 0x80) {
+                String e = c == '"' ? "\\\"" : c == '\\' ? "\\\\" : c == '\n' ? "\\n" : c == '\r' ? "\\r"
+                        : c == '\t' ? "\\t" : c == '\b' ? "\\b" : c == '\f' ? "\\f"
+                        : c < 0x20 || c == '<' || c == '>' || c == '&' ? String.format("\\u%04x", c) : null;
+                if (e == null) {
+                    out.write(c);
+                } else {
+                    out.writeBytes(utf8(e));
+                }
+                i++;
+                continue;
+            }
+            int n = Utf8.validSequenceLength(b, i, b.length);
+            if (n == 0) {
+                out.writeBytes(utf8("\\ufffd"));
+                i++;
+                continue;
+            }
+            int codePoint = new String(b, i, n, java.nio.charset.StandardCharsets.UTF_8).codePointAt(0);
+            if (codePoint == 0x2028 || codePoint == 0x2029) {
+                out.writeBytes(utf8(String.format("\\u%04x", codePoint)));
+            } else {
+                out.write(b, i, n);
+            }
+            i += n;
+        }
+        return out.toByteArray();
+    }
+
+    /** Random text: mostly plain ASCII, with escapes, characters of 2-4 bytes, separators and broken UTF-8. */
+    private static byte[] randomText(java.util.Random random, int length) {
+        byte[][] pieces = {utf8("\""), utf8("\\"), utf8("<"), utf8(">"), utf8("&"), utf8("\n"), utf8("\r"), utf8("\t"),
+            bytes(0x00), bytes(0x1f), bytes(0x7f), utf8("é"), utf8("€"), utf8("😀"), utf8("\u2028"), utf8("\u2029"),
+            utf8("\ufffd"), bytes(0xe2, 0x80), bytes(0xe2), bytes(0x80), bytes(0xff), bytes(0xc0, 0xaf),
+            bytes(0xed, 0xa0, 0x80), bytes(0xf4, 0x90, 0x80, 0x80), bytes(0xf0, 0x9f, 0x98)};
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        int density = 1 + random.nextInt(30);
+        while (out.size() < length) {
+            int pick = random.nextInt(density);
+            if (pick == 0) {
+                out.writeBytes(pieces[random.nextInt(pieces.length)]);
+            } else if (pick == 1) {
+                out.write(random.nextInt(256));
+            } else {
+                out.write(' ' + random.nextInt(95));
+            }
+        }
+        return java.util.Arrays.copyOf(out.toByteArray(), length); // may cut a sequence: also a case
+    }
+
+    @Test
+    void escapeGivesTheReferenceBytesAtEveryOffsetInEveryKindOfBuffer() {
+        long seed = new java.util.Random().nextLong();
+        java.util.Random random = new java.util.Random(seed);
+        for (int round = 0; round < 2_000; round++) {
+            byte[] text = randomText(random, random.nextInt(90));
+            byte[] expected = referenceEscape(text);
+            int from = random.nextInt(16);
+            // Continuation bytes around the text: a scan or a UTF-8 check that reads past
+            // either end would complete a cut sequence and change the result.
+            byte[] backing = new byte[from + text.length + 11];
+            java.util.Arrays.fill(backing, (byte) 0x80);
+            System.arraycopy(text, 0, backing, from, text.length);
+            ByteBuffer heap = ByteBuffer.wrap(backing);
+            ByteBuffer direct = ByteBuffer.allocateDirect(backing.length).put(backing).clear();
+            for (ByteBuffer src : new ByteBuffer[] {heap, heap.asReadOnlyBuffer(), direct, direct.asReadOnlyBuffer()}) {
+                for (java.nio.ByteOrder order : new java.nio.ByteOrder[] {java.nio.ByteOrder.BIG_ENDIAN,
+                    java.nio.ByteOrder.LITTLE_ENDIAN}) {
+                    ByteBuffer view = src.duplicate().order(order);
+                    ByteBuffer out = ByteBuffer.allocate(6 * text.length);
+                    EntryJson.escape(view, from, text.length, out);
+                    org.junit.jupiter.api.Assertions.assertArrayEquals(expected, Records.writtenBytes(out),
+                            "seed " + seed + ", round " + round + ", " + view);
+                    assertEquals(0, view.position());
+                    assertEquals(order, view.order());
+                }
+            }
+        }
+    }
+
+    @Test
+    void encodeWithTimeCacheGivesTheSameBytesAsWithout() {
+        long seed = new java.util.Random().nextLong();
+        java.util.Random random = new java.util.Random(seed);
+        TimeText cache = new TimeText();
+        long time = TIME;
+        for (int round = 0; round < 2_000; round++) {
+            // Runs of equal stamps, as the lines of one read have, and stamps that change.
+            int step = random.nextInt(4);
+            time = step == 0 ? random.nextLong() : step == 1 ? time + random.nextInt(1_000) : time;
+            int flags = random.nextInt(8) == 0 ? RecordDescriptor.FLAG_TRUNCATED : 0;
+            byte[] source = randomText(random, random.nextInt(20));
+            byte[] msg = randomText(random, random.nextInt(120));
+            ByteBuffer ring = random.nextBoolean() ? Records.heap(flags, round, time, source, msg)
+                    : Records.direct(flags, round, time, source, msg);
+            if (random.nextBoolean()) {
+                ring = ring.asReadOnlyBuffer(); // as the ring's view is
+            }
+            ByteBuffer plain = ByteBuffer.allocate(EntryJson.maxEncodedLength(source.length, msg.length));
+            ByteBuffer cached = ByteBuffer.allocateDirect(EntryJson.maxEncodedLength(source.length, msg.length));
+            EntryJson.encode(ring, Records.OFFSET, plain);
+            EntryJson.encode(ring, Records.OFFSET, cached, cache);
+            org.junit.jupiter.api.Assertions.assertArrayEquals(Records.writtenBytes(plain), Records.writtenBytes(cached),
+                    "seed " + seed + ", round " + round);
+        }
+    }
+
+    @Test
+    void encodeWithTimeCacheAllocatesNothing() {
+        java.lang.management.ThreadMXBean bean = ManagementFactory.getThreadMXBean();
+        assumeTrue(bean instanceof com.sun.management.ThreadMXBean, "allocation counter unavailable");
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) bean;
+        assumeTrue(threads.isThreadAllocatedMemorySupported() && threads.isThreadAllocatedMemoryEnabled());
+        byte[] msg = concat(utf8("<tag> \"q\" \\ \n 😀 \u2028 plain text that runs on for a few words"), bytes(0xff, 0x01));
+        ByteBuffer heapRing = Records.heap(1, 123, TIME, utf8("svc"), msg).asReadOnlyBuffer();
+        ByteBuffer directRing = Records.direct(1, 123, TIME + 1, utf8("svc"), msg);
+        ByteBuffer out = ByteBuffer.allocateDirect(EntryJson.maxEncodedLength(3, msg.length));
+        TimeText cache = new TimeText();
+        long thread = Thread.currentThread().getId();
+        for (int i = 0; i < 20_000; i++) { // warm up, so the measurement sees compiled code
+            out.clear();
+            EntryJson.encode(i % 4 == 0 ? heapRing : directRing, Records.OFFSET, out, cache);
+        }
+        long before = threads.getThreadAllocatedBytes(thread);
+        for (int i = 0; i < 10_000; i++) {
+            out.clear();
+            EntryJson.encode(i % 4 == 0 ? heapRing : directRing, Records.OFFSET, out, cache);
+        }
+        long allocated = threads.getThreadAllocatedBytes(thread) - before;
+        assertTrue(allocated < 1_000, allocated + " bytes allocated for 10,000 lines");
+    }
 }

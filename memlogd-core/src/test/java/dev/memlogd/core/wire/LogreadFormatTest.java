@@ -117,4 +117,27 @@ class LogreadFormatTest {
             assertArrayEquals(viaJson.getBytes(StandardCharsets.UTF_8), encode(ring), viaJson);
         }
     }
+
+    @Test
+    void encodeWithTimeCacheGivesTheSameBytesAsWithout() {
+        long seed = new Random().nextLong();
+        Random random = new Random(seed);
+        TimeText cache = new TimeText();
+        long time = TIME;
+        for (int round = 0; round < 1_000; round++) {
+            int step = random.nextInt(4);
+            time = step == 0 ? random.nextLong() : step == 1 ? time + random.nextInt(1_000) : time;
+            byte[] source = new byte[random.nextInt(10)];
+            byte[] msg = new byte[random.nextInt(60)];
+            random.nextBytes(source);
+            random.nextBytes(msg);
+            ByteBuffer ring = random.nextBoolean() ? Records.heap(0, round, time, source, msg)
+                    : Records.direct(0, round, time, source, msg);
+            ByteBuffer plain = ByteBuffer.allocate(LogreadFormat.maxEncodedLength(source.length, msg.length));
+            ByteBuffer cached = ByteBuffer.allocateDirect(LogreadFormat.maxEncodedLength(source.length, msg.length));
+            LogreadFormat.encode(ring, Records.OFFSET, plain);
+            LogreadFormat.encode(ring, Records.OFFSET, cached, cache);
+            assertArrayEquals(Records.writtenBytes(plain), Records.writtenBytes(cached), "seed " + seed + ", round " + round);
+        }
+    }
 }
