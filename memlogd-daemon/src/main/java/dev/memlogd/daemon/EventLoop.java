@@ -684,6 +684,11 @@ final class EventLoop implements LineSplitter.LineSink, Follower.LapListener, Lo
         ring.append(clock.nowNanos(), MEMLOGD, MEMLOGD.length, ByteBuffer.wrap(bytes), 0, length, 0);
     }
 
+    /** Closes everything without running (a start that failed after binding); removes the socket files. */
+    void close() {
+        closeAll();
+    }
+
     private void closeAll() {
         for (SelectionKey key : selector.keys()) {
             closeQuietly(key.channel());

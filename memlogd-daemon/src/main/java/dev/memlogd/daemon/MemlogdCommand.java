@@ -113,21 +113,34 @@ public final class MemlogdCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        String problem = problem();
+        if (problem != null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), problem);
+        }
+        return run(spec.commandLine().getErr());
+    }
+
+    /** Starts the daemon with the flags set; returns the exit code. */
+    private int run(PrintWriter err) throws IOException, InterruptedException {
         DaemonConfig config = config();
         if (daemonize && readyFd < 0) {
             // Started as `java -jar memlogd.jar -daemonize` rather than through bin/memlogd.
-            return Daemonizer.spawnAndWait(spec.commandLine().getErr());
+            return Daemonizer.spawnAndWait(err);
         }
         EventLoop loop;
         try {
-            FdChannels.selfTest();
             loop = EventLoop.open(config);
         } catch (IOException | RuntimeException e) {
-            String reason = "memlogd: cannot start: " + e.getMessage();
-            if (!Daemonizer.reportReady(readyFd, "ERROR " + reason)) {
-                spec.commandLine().getErr().println(reason);
-            }
-            return 1;
+            return cannotStart(e, err);
+        }
+        // Both sockets accept from here on. The self-test of the JDK internals the loop relies
+        // on runs after binding, not before: it takes ~30 ms of a cold JVM, and init waits for
+        // the sockets, not for the test. A failure still stops the daemon before READY.
+        try {
+            FdChannels.selfTest();
+        } catch (IOException | RuntimeException e) {
+            loop.close();
+            return cannotStart(e, err);
         }
         loop.ownMessage("memlogd " + new VersionProvider().getVersion()[0] + " started on JDK "
                 + Runtime.version() + ": log " + loop.logSocketName() + ", query " + loop.querySocketName()
@@ -143,31 +156,129 @@ public final class MemlogdCommand implements Callable<Integer> {
         return 0;
     }
 
-    private DaemonConfig config() {
+    private int cannotStart(Exception e, PrintWriter err) {
+        String reason = "memlogd: cannot start: " + e.getMessage();
+        if (!Daemonizer.reportReady(readyFd, "ERROR " + reason)) {
+            err.println(reason);
+        }
+        return 1;
+    }
+
+    /** The first flag value out of range, as a message, or null when all are fine. */
+    String problem() {
         int minBuffer = EntryJson.maxEncodedLength(LinuxKit.MAX_NAME_LEN, maxLineLength);
-        require(maxLines >= 1, "-max-lines must be at least 1: " + maxLines);
-        require(maxLineLength >= 1, "-max-line-len must be at least 1: " + maxLineLength);
-        require(maxBytes >= 4096, "-max-bytes must be at least 4096: " + maxBytes);
-        require(maxSources >= 1, "-max-sources must be at least 1: " + maxSources);
-        require(maxClients >= 1, "-max-clients must be at least 1: " + maxClients);
-        require(clientBuffer >= minBuffer, "-client-buffer must hold one entry of -max-line-len "
-                + maxLineLength + " bytes, at least " + minBuffer + ": " + clientBuffer);
-        require(readChunk >= 1, "-read-chunk must be at least 1: " + readChunk);
-        require(modeTimeoutMillis >= 1, "-mode-timeout must be at least 1: " + modeTimeoutMillis);
-        require(clientWaitMillis >= 0, "-client-wait must be at least 0: " + clientWaitMillis);
+        return maxLines < 1 ? "-max-lines must be at least 1: " + maxLines
+                : maxLineLength < 1 ? "-max-line-len must be at least 1: " + maxLineLength
+                : maxBytes < 4096 ? "-max-bytes must be at least 4096: " + maxBytes
+                : maxSources < 1 ? "-max-sources must be at least 1: " + maxSources
+                : maxClients < 1 ? "-max-clients must be at least 1: " + maxClients
+                : clientBuffer < minBuffer ? "-client-buffer must hold one entry of -max-line-len "
+                        + maxLineLength + " bytes, at least " + minBuffer + ": " + clientBuffer
+                : readChunk < 1 ? "-read-chunk must be at least 1: " + readChunk
+                : modeTimeoutMillis < 1 ? "-mode-timeout must be at least 1: " + modeTimeoutMillis
+                : clientWaitMillis < 0 ? "-client-wait must be at least 0: " + clientWaitMillis
+                : null;
+    }
+
+    private DaemonConfig config() {
         return new DaemonConfig(logSocket, querySocket, logFd, queryFd, maxLines, maxBytes, maxLineLength,
                 maxSources, maxClients, clientBuffer, readChunk, modeTimeoutMillis, clientWaitMillis,
                 !noConsole && !daemonize);
     }
 
-    private void require(boolean ok, String message) {
-        if (!ok) {
-            throw new CommandLine.ParameterException(spec.commandLine(), message);
+    /**
+     * The fast path to {@code bind}: sets the flags of an ordinary command line without
+     * building picocli's model, which takes ~75 ms of a cold JVM (its classes are Java 5 class
+     * files, which CDS cannot archive). Handles only what init passes: known flags in Go syntax
+     * ({@code -flag value}, {@code -flag=value}, {@code --flag}), decimal numbers, Go booleans.
+     * Anything else ({@code --help}, a typo, a bad value, an argument) returns false, and
+     * {@link #main} leaves the whole command line to picocli, so help, errors and exit codes
+     * are picocli's. {@code MemlogdCommandTest} checks that every picocli option is handled
+     * here and gives the same values.
+     *
+     * @return true when every argument was a flag handled here
+     */
+    boolean parseFast(String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (!arg.startsWith("-") || arg.equals("-") || arg.equals("--")) {
+                return false;
+            }
+            String name = arg.startsWith("--") ? arg.substring(2) : arg.substring(1);
+            String value = null;
+            int eq = name.indexOf('=');
+            if (eq >= 0) {
+                value = name.substring(eq + 1);
+                name = name.substring(0, eq);
+            }
+            if (name.equals("daemonize") || name.equals("no-console")) {
+                Boolean b = value == null ? Boolean.TRUE : GoBoolean.parse(value);
+                if (b == null) {
+                    return false;
+                }
+                if (name.equals("daemonize")) {
+                    daemonize = b;
+                } else {
+                    noConsole = b;
+                }
+                continue;
+            }
+            if (value == null) {
+                if (i + 1 >= args.length) {
+                    return false;
+                }
+                value = args[++i];
+            }
+            if (!setFast(name, value)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private boolean setFast(String name, String value) {
+        switch (name) {
+            case "socket-log": logSocket = Path.of(value); return !value.isEmpty();
+            case "socket-query": querySocket = Path.of(value); return !value.isEmpty();
+            default: break;
+        }
+        if (!value.matches("-?[0-9]{1,18}")) {
+            return false; // left to picocli: its converters and messages
+        }
+        long n = Long.parseLong(value);
+        boolean isInt = n == (int) n;
+        switch (name) {
+            case "fd-log": logFd = (int) n; return isInt;
+            case "fd-query": queryFd = (int) n; return isInt;
+            case "max-lines": maxLines = (int) n; return isInt;
+            case "max-line-len": maxLineLength = (int) n; return isInt;
+            case "max-bytes": maxBytes = (int) n; return isInt;
+            case "max-sources": maxSources = (int) n; return isInt;
+            case "max-clients": maxClients = (int) n; return isInt;
+            case "client-buffer": clientBuffer = (int) n; return isInt;
+            case "read-chunk": readChunk = (int) n; return isInt;
+            case "ready-fd": readyFd = (int) n; return isInt;
+            case "mode-timeout": modeTimeoutMillis = n; return true;
+            case "client-wait": clientWaitMillis = n; return true;
+            default: return false;
         }
     }
 
     /** Parses, runs, exits. */
     public static void main(String[] args) {
+        MemlogdCommand fast = new MemlogdCommand();
+        if (fast.parseFast(args) && fast.problem() == null) {
+            PrintWriter err = new PrintWriter(new FileOutputStream(java.io.FileDescriptor.err), true,
+                    StandardCharsets.UTF_8);
+            int exit;
+            try {
+                exit = fast.run(err);
+            } catch (IOException | InterruptedException | RuntimeException e) {
+                err.println("memlogd: " + e); // what picocli's execute() would report, less the trace
+                exit = 1;
+            }
+            System.exit(exit);
+        }
         CommandLine cl = new CommandLine(new MemlogdCommand());
         cl.setOut(new PrintWriter(new FileOutputStream(java.io.FileDescriptor.out), true, StandardCharsets.UTF_8));
         System.exit(cl.execute(args));

@@ -12,13 +12,22 @@ import picocli.CommandLine.TypeConversionException;
 public final class GoBoolean implements ITypeConverter<Boolean> {
     @Override
     public Boolean convert(String value) {
+        Boolean b = parse(value);
+        if (b == null) {
+            throw new TypeConversionException("'" + value + "' is not a boolean (use true or false)");
+        }
+        return b;
+    }
+
+    /** The boolean Go reads from {@code value}, or null if Go would refuse it. */
+    public static Boolean parse(String value) {
         switch (value) {
             case "1": case "t": case "T": case "TRUE": case "true": case "True":
                 return Boolean.TRUE;
             case "0": case "f": case "F": case "FALSE": case "false": case "False":
                 return Boolean.FALSE;
             default:
-                throw new TypeConversionException("'" + value + "' is not a boolean (use true or false)");
+                return null;
         }
     }
 }
