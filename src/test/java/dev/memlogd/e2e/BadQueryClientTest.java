@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Timeout;
 import dev.memlogd.core.client.QueryClient;
 import dev.memlogd.core.wire.LinuxKit;
 import dev.memlogd.core.wire.LogEntry;
-import dev.memlogd.core.wire.LogEntryJson;
+import dev.memlogd.core.wire.EntryJsonParser;
 import dev.memlogd.e2e.Sources.Source;
 
 /**
@@ -39,7 +39,7 @@ class BadQueryClientTest extends BadInputContract {
 
     /** The notices of a connection the daemon closed: one JSON line each. */
     private static List<LogEntry> parse(byte[] received) {
-        return new String(received, StandardCharsets.UTF_8).lines().map(LogEntryJson::parse)
+        return new String(received, StandardCharsets.UTF_8).lines().map(EntryJsonParser::parse)
                 .collect(Collectors.toList());
     }
 
@@ -130,7 +130,7 @@ class BadQueryClientTest extends BadInputContract {
                 assertNotNull(leaving.readLine());
             }
             for (String line = staying.readLine(); line != null; line = staying.readLine()) {
-                dump.add(LogEntryJson.parse(line));
+                dump.add(EntryJsonParser.parse(line));
             }
         }
 
@@ -200,7 +200,7 @@ class BadQueryClientTest extends BadInputContract {
             client.send(LinuxKit.MODE_DUMP, 'x', 'y', '\n');
             try {
                 for (byte[] line = client.readLine(); line != null; line = client.readLine()) {
-                    dump.add(LogEntryJson.parse(new String(line, StandardCharsets.UTF_8).stripTrailing()));
+                    dump.add(EntryJsonParser.parse(new String(line, StandardCharsets.UTF_8).stripTrailing()));
                 }
                 end = "EOF";
             } catch (IOException e) {

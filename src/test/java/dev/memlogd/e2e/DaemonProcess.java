@@ -36,7 +36,7 @@ import org.newsclub.net.unix.AFUNIXSocketAddress;
 import dev.memlogd.core.client.QueryClient;
 import dev.memlogd.core.wire.LinuxKit;
 import dev.memlogd.core.wire.LogEntry;
-import dev.memlogd.core.wire.LogEntryJson;
+import dev.memlogd.core.wire.EntryJsonParser;
 
 /**
  * One memlogd daemon, started through the real launcher as a child process:
@@ -342,7 +342,7 @@ final class DaemonProcess implements AutoCloseable {
 
     /** A dump (mode 0), parsed. */
     List<LogEntry> dump() throws IOException {
-        return dumpLines().stream().map(LogEntryJson::parse).collect(Collectors.toList());
+        return dumpLines().stream().map(EntryJsonParser::parse).collect(Collectors.toList());
     }
 
     /** Dumps until the dump satisfies {@code accepted} (the daemon ingests asynchronously), and returns it. */
@@ -389,7 +389,7 @@ final class DaemonProcess implements AutoCloseable {
             List<LogEntry> entries = new ArrayList<>();
             try {
                 for (String line = client.readLine(); line != null; line = client.readLine()) {
-                    entries.add(LogEntryJson.parse(line));
+                    entries.add(EntryJsonParser.parse(line));
                 }
             } catch (IOException e) {
                 throw new UncheckedIOException(e);

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import dev.memlogd.core.wire.LogEntry;
-import dev.memlogd.core.wire.LogEntryJson;
+import dev.memlogd.core.wire.EntryJsonParser;
 import dev.memlogd.e2e.Sources.Source;
 
 /** {@code logread -f} (mode 1) and {@code logread -F} (mode 2) against a daemon with history. */
@@ -90,7 +90,7 @@ class FollowModesTest extends DaemonPerTest {
                     "-socket", daemon.querySocket().toString())) {
                 int liveSeenAt = -1;
                 while (true) {
-                    LogEntry entry = LogEntryJson.parse(follow.nextLine(LINE_DEADLINE));
+                    LogEntry entry = EntryJsonParser.parse(follow.nextLine(LINE_DEADLINE));
                     printed.add(entry);
                     if (liveSeenAt < 0 && entry.msg().startsWith("live ")) {
                         liveSeenAt = written.get();
@@ -137,11 +137,11 @@ class FollowModesTest extends DaemonPerTest {
             List<LogEntry> printed = new ArrayList<>();
             try (Logread.Streaming follow = Logread.start("-n", "2", "-f", "-o", "json",
                     "-socket", daemon.querySocket().toString())) {
-                printed.add(LogEntryJson.parse(follow.nextLine(LINE_DEADLINE)));
-                printed.add(LogEntryJson.parse(follow.nextLine(LINE_DEADLINE)));
+                printed.add(EntryJsonParser.parse(follow.nextLine(LINE_DEADLINE)));
+                printed.add(EntryJsonParser.parse(follow.nextLine(LINE_DEADLINE)));
                 // Both held entries printed: logread follows by now.
                 source.println("new 0");
-                printed.add(LogEntryJson.parse(follow.nextLine(LINE_DEADLINE)));
+                printed.add(EntryJsonParser.parse(follow.nextLine(LINE_DEADLINE)));
             }
 
             assertEquals(dump.subList(dump.size() - 2, dump.size()), printed.subList(0, 2), "the last two held");

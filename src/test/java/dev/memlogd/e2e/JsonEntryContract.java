@@ -24,7 +24,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import dev.memlogd.core.wire.LinuxKit;
 import dev.memlogd.core.wire.LogEntry;
-import dev.memlogd.core.wire.LogEntryJson;
+import dev.memlogd.core.wire.EntryJsonParser;
 import dev.memlogd.e2e.Sources.Source;
 
 /**
@@ -195,7 +195,7 @@ abstract class JsonEntryContract {
             source.println("0123456789abcde\u00e9");
             String line = rawLineOf("cut-utf8"); // decoded strictly: valid UTF-8
 
-            LogEntry entry = LogEntryJson.parse(line);
+            LogEntry entry = EntryJsonParser.parse(line);
             assertEquals("0123456789abcde\ufffd", entry.msg());
             assertTrue(entry.truncated(), line);
         }
@@ -260,7 +260,7 @@ abstract class JsonEntryContract {
             String line = rawLineOf("utf8"); // decoded strictly: valid UTF-8
 
             assertTrue(line.contains("\"msg\":\"bad\\ufffd\\ufffdend\""), line); // Go's escape, one per bad byte
-            assertEquals("bad\ufffd\ufffdend", LogEntryJson.parse(line).msg());
+            assertEquals("bad\ufffd\ufffdend", EntryJsonParser.parse(line).msg());
         }
     }
 
@@ -277,7 +277,7 @@ abstract class JsonEntryContract {
             String line = rawLineOf("escapes");
 
             assertTrue(line.contains("\"msg\":\"\\u003c\\u003e\\u0026\\\"\\\\\\t\\u0001\u007f\\u2028\""), line);
-            assertNotNull(LogEntryJson.parse(line));
+            assertNotNull(EntryJsonParser.parse(line));
         }
     }
 }

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import dev.memlogd.core.client.QueryClient;
 import dev.memlogd.core.wire.LinuxKit;
 import dev.memlogd.core.wire.LogEntry;
-import dev.memlogd.core.wire.LogEntryJson;
+import dev.memlogd.core.wire.EntryJsonParser;
 import dev.memlogd.e2e.Sources.Source;
 
 /**
@@ -94,7 +94,7 @@ class KeepingUpFollowerTest {
             while (done < SOURCES && receivedTotal + flood.lost < SOURCES * (LINES + 1L)) {
                 String line = follower.readLine();
                 assertNotNull(line, "follower closed before every line was accounted for");
-                LogEntry entry = LogEntryJson.parse(line);
+                LogEntry entry = EntryJsonParser.parse(line);
                 if (entry.seq() < 0) {
                     flood.notices.add(entry);
                     flood.lost += Math.max(0, entry.lost());

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import dev.memlogd.core.wire.LinuxKit;
 import dev.memlogd.core.wire.LogEntry;
-import dev.memlogd.core.wire.LogEntryJson;
+import dev.memlogd.core.wire.EntryJsonParser;
 import dev.memlogd.e2e.Sources.Source;
 
 /**
@@ -48,7 +48,7 @@ class QueryOptionsTest {
         System.arraycopy(args, 0, all, 4, args.length);
         Logread.Result result = Logread.run(all);
         assertEquals(0, result.exitCode(), result::describe);
-        return result.lines().stream().map(LogEntryJson::parse).collect(Collectors.toList());
+        return result.lines().stream().map(EntryJsonParser::parse).collect(Collectors.toList());
     }
 
     private static List<String> msgs(List<LogEntry> entries) {

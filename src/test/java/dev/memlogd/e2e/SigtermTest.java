@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Timeout;
 import dev.memlogd.core.client.QueryClient;
 import dev.memlogd.core.wire.LinuxKit;
 import dev.memlogd.core.wire.LogEntry;
-import dev.memlogd.core.wire.LogEntryJson;
+import dev.memlogd.core.wire.EntryJsonParser;
 
 /** Init stops memlogd with SIGTERM at shutdown; unlike LinuxKit's, ours removes its socket files. */
 class SigtermTest extends DaemonPerTest {
@@ -52,7 +52,7 @@ class SigtermTest extends DaemonPerTest {
             daemon.sigterm();
             List<LogEntry> rest = new ArrayList<>();
             for (String line = follower.readLine(); line != null; line = follower.readLine()) {
-                rest.add(LogEntryJson.parse(line));
+                rest.add(EntryJsonParser.parse(line));
             }
 
             LogEntry last = rest.get(rest.size() - 1);

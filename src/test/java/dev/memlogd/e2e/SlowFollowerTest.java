@@ -22,7 +22,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import dev.memlogd.core.client.QueryClient;
 import dev.memlogd.core.wire.LinuxKit;
 import dev.memlogd.core.wire.LogEntry;
-import dev.memlogd.core.wire.LogEntryJson;
+import dev.memlogd.core.wire.EntryJsonParser;
 import dev.memlogd.e2e.Sources.Source;
 
 /**
@@ -68,7 +68,7 @@ class SlowFollowerTest {
             try {
                 String first = follower.readLine();
                 assertNotNull(first, "follower closed before any line");
-                return LogEntryJson.parse(first);
+                return EntryJsonParser.parse(first);
             } finally {
                 seen.set(true);
                 prober.join();
@@ -98,7 +98,7 @@ class SlowFollowerTest {
             daemon.awaitEntry("flood", "flood done");
         }
         for (String line = follower.readLine(); line != null; line = follower.readLine()) {
-            LogEntry entry = LogEntryJson.parse(line);
+            LogEntry entry = EntryJsonParser.parse(line);
             received.add(entry);
             if (entry.msg().equals("flood done")) {
                 return received;
@@ -182,7 +182,7 @@ class SlowFollowerTest {
 
             List<LogEntry> notices = new ArrayList<>();
             for (String line = follower.readLine(); line != null; line = follower.readLine()) {
-                LogEntry entry = LogEntryJson.parse(line);
+                LogEntry entry = EntryJsonParser.parse(line);
                 if (entry.seq() < 0) {
                     notices.add(entry);
                 }
@@ -222,7 +222,7 @@ class SlowFollowerTest {
             Thread watching = new Thread(() -> {
                 try {
                     for (String line = watcher.readLine(); line != null; line = watcher.readLine()) {
-                        LogEntry entry = LogEntryJson.parse(line);
+                        LogEntry entry = EntryJsonParser.parse(line);
                         if (entry.source().equals(LinuxKit.SOURCE_MEMLOGD) && entry.msg().contains("-client-wait")) {
                             said.complete(entry);
                             return;

@@ -17,7 +17,7 @@ import dev.memlogd.core.cli.QuerySocketOption;
 import dev.memlogd.core.cli.VersionProvider;
 import dev.memlogd.core.client.QueryClient;
 import dev.memlogd.core.wire.LinuxKit;
-import dev.memlogd.core.wire.LogEntryJson;
+import dev.memlogd.core.wire.EntryJsonParser;
 import dev.memlogd.core.wire.LogreadFormat;
 import dev.memlogd.core.wire.QueryRequest;
 import picocli.CommandLine;
@@ -150,7 +150,7 @@ public final class LogreadCommand implements Callable<Integer> {
         String text;
         try {
             // parse() rejects what is not an entry, format() a time that is not RFC 3339.
-            text = LogreadFormat.format(LogEntryJson.parse(line));
+            text = LogreadFormat.format(EntryJsonParser.parse(line));
         } catch (IllegalArgumentException e) {
             PrintWriter err = spec.commandLine().getErr();
             err.println("logread: skipped a line from memlogd that is not a log entry (" + e.getMessage() + "): "

@@ -14,13 +14,13 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
 import dev.memlogd.core.ring.LogRing;
-import dev.memlogd.core.wire.EntryJson;
+import dev.memlogd.core.wire.EntryJsonEncoder;
 import dev.memlogd.core.wire.LogreadFormat;
 import dev.memlogd.core.wire.TimeText;
 
 /**
  * Encoding one ring record for a reader: the JSON line a query client gets
- * ({@link EntryJson#encode}) and the logread line the console gets
+ * ({@link EntryJsonEncoder#encode}) and the logread line the console gets
  * ({@link LogreadFormat#encode}), each formatting every time ({@code entryJson},
  * {@code logread}) or through a {@link TimeText} cache as a follower does
  * ({@code entryJsonCached}, {@code logreadCached}). One op = one entry; each invocation
@@ -67,7 +67,7 @@ public class EncodeBenchmark {
             offsets[i] = ring.recordOffset(seq);
         }
         records = ring.buffer();
-        int worst = Math.max(EntryJson.maxEncodedLength(BenchLines.SOURCE.length, BenchLines.LINE_LENGTH),
+        int worst = Math.max(EntryJsonEncoder.maxEncodedLength(BenchLines.SOURCE.length, BenchLines.LINE_LENGTH),
                 LogreadFormat.maxEncodedLength(BenchLines.SOURCE.length, BenchLines.LINE_LENGTH));
         out = ByteBuffer.allocateDirect(BATCH * worst);
     }
@@ -77,7 +77,7 @@ public class EncodeBenchmark {
     public int entryJson() {
         ByteBuffer out = this.out.clear();
         for (int offset : offsets) {
-            EntryJson.encode(records, offset, out);
+            EntryJsonEncoder.encode(records, offset, out);
         }
         return out.position();
     }
@@ -97,7 +97,7 @@ public class EncodeBenchmark {
     public int entryJsonCached() {
         ByteBuffer out = this.out.clear();
         for (int offset : offsets) {
-            EntryJson.encode(records, offset, out, timeText);
+            EntryJsonEncoder.encode(records, offset, out, timeText);
         }
         return out.position();
     }

@@ -23,7 +23,7 @@ import java.util.concurrent.TimeUnit;
 
 import dev.memlogd.core.ring.LogRing;
 import dev.memlogd.core.ring.RecordDescriptor;
-import dev.memlogd.core.wire.EntryJson;
+import dev.memlogd.core.wire.EntryJsonEncoder;
 import dev.memlogd.core.wire.LinuxKit;
 import dev.memlogd.core.wire.QueryRequest;
 
@@ -584,8 +584,8 @@ final class EventLoop implements LineSplitter.LineSink, Follower.LapListener, Lo
     }
 
     private void refuseClient(SocketChannel client, String why) {
-        ByteBuffer notice = ByteBuffer.allocate(EntryJson.maxNoticeLength(why));
-        EntryJson.encodeNotice(notice, clock.nowNanos(), why, -1);
+        ByteBuffer notice = ByteBuffer.allocate(EntryJsonEncoder.maxNoticeLength(why));
+        EntryJsonEncoder.encodeNotice(notice, clock.nowNanos(), why, -1);
         try {
             client.write(notice.flip()); // best effort: one short line into an empty socket buffer
             // Closing with unread input makes the kernel reset the connection, which can

@@ -10,7 +10,7 @@ import java.nio.charset.StandardCharsets;
 import dev.memlogd.core.ring.LogRing;
 import dev.memlogd.core.ring.RecordDescriptor;
 import dev.memlogd.core.ring.RingCursor;
-import dev.memlogd.core.wire.EntryJson;
+import dev.memlogd.core.wire.EntryJsonEncoder;
 import dev.memlogd.core.wire.GoTime;
 import dev.memlogd.core.wire.LinuxKit;
 import dev.memlogd.core.wire.LogreadFormat;
@@ -207,14 +207,14 @@ final class Follower {
             int sourceLength = records.getInt(RecordDescriptor.sourceLengthOffset(offset));
             int msgLength = records.getInt(RecordDescriptor.msgLengthOffset(offset));
             int need = text ? LogreadFormat.maxEncodedLength(sourceLength, msgLength)
-                    : EntryJson.maxEncodedLength(sourceLength, msgLength);
+                    : EntryJsonEncoder.maxEncodedLength(sourceLength, msgLength);
             if (out.remaining() < need) {
                 return;
             }
             if (text) {
                 LogreadFormat.encode(records, offset, out, timeText);
             } else {
-                EntryJson.encode(records, offset, out, timeText);
+                EntryJsonEncoder.encode(records, offset, out, timeText);
             }
             cursor.advance();
         }
@@ -256,7 +256,7 @@ final class Follower {
             out.put((GoTime.formatRfc3339Nano(clock.nowNanos()) + ";" + LinuxKit.SOURCE_MEMLOGD + ";" + msg + "\n")
                     .getBytes(StandardCharsets.UTF_8));
         } else {
-            EntryJson.encodeNotice(out, clock.nowNanos(), msg, lost);
+            EntryJsonEncoder.encodeNotice(out, clock.nowNanos(), msg, lost);
         }
     }
 

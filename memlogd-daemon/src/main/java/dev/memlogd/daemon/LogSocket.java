@@ -25,9 +25,8 @@ import org.newsclub.net.unix.FileDescriptorCast;
  * installs the fds that fit, junixsocket throws, and those fds would leak. So after a failed
  * receive, every open fd the daemon does not {@linkplain Receiver#knownFds() know} is closed:
  * the loop is the only thread that opens fds while it runs, so an unknown fd can only have come
- * from that datagram. This costs a {@code /proc/self/fd} listing per failed receive only; a
- * listing before every receive (the first version) cost O(open fds) per source received,
- * about 0.8 ms each with 1,000 sources.
+ * from that datagram. Only a failed receive pays for the {@code /proc/self/fd} listing, which
+ * costs O(open fds) (docs/architecture.md).
  *
  * <p>Single-threaded: the event loop's thread only.
  */

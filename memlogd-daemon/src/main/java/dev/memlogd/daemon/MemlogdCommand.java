@@ -10,7 +10,7 @@ import java.util.concurrent.Callable;
 import dev.memlogd.core.cli.GoBoolean;
 import dev.memlogd.core.cli.GoFlagSyntax;
 import dev.memlogd.core.cli.VersionProvider;
-import dev.memlogd.core.wire.EntryJson;
+import dev.memlogd.core.wire.EntryJsonEncoder;
 import dev.memlogd.core.wire.LinuxKit;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -166,7 +166,7 @@ public final class MemlogdCommand implements Callable<Integer> {
 
     /** The first flag value out of range, as a message, or null when all are fine. */
     String problem() {
-        int minBuffer = EntryJson.maxEncodedLength(LinuxKit.MAX_NAME_LEN, maxLineLength);
+        int minBuffer = EntryJsonEncoder.maxEncodedLength(LinuxKit.MAX_NAME_LEN, maxLineLength);
         return maxLines < 1 ? "-max-lines must be at least 1: " + maxLines
                 : maxLineLength < 1 ? "-max-line-len must be at least 1: " + maxLineLength
                 : maxBytes < 4096 ? "-max-bytes must be at least 4096: " + maxBytes

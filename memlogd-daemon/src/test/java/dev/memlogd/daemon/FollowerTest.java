@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Timeout;
 
 import dev.memlogd.core.ring.LogRing;
 import dev.memlogd.core.wire.LogEntry;
-import dev.memlogd.core.wire.LogEntryJson;
+import dev.memlogd.core.wire.EntryJsonParser;
 
 /** A follower over a real pipe: the pipe's kernel buffer stands in for a client's socket. */
 @Timeout(30)
@@ -61,7 +61,7 @@ class FollowerTest {
     private List<LogEntry> entries() {
         List<LogEntry> entries = new ArrayList<>();
         for (String line : received.toString().split("\n")) {
-            entries.add(LogEntryJson.parse(line));
+            entries.add(EntryJsonParser.parse(line));
         }
         return entries;
     }

@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import dev.memlogd.core.client.QueryClient;
 import dev.memlogd.core.wire.LinuxKit;
 import dev.memlogd.core.wire.LogEntry;
-import dev.memlogd.core.wire.LogEntryJson;
+import dev.memlogd.core.wire.EntryJsonParser;
 
 /**
  * A dump-then-follow reader (mode 2) on its own thread: every bench entry goes to a
@@ -39,7 +39,7 @@ final class Follower {
                 new dev.memlogd.core.wire.QueryRequest(true, false, -1, 1, java.util.List.of()))) {
             long seq = 0;
             for (String line = client.readLine(); line != null; line = client.readLine()) {
-                seq = Math.max(seq, LogEntryJson.parse(line).seq());
+                seq = Math.max(seq, EntryJsonParser.parse(line).seq());
             }
             return seq;
         }
@@ -57,7 +57,7 @@ final class Follower {
                 long now = System.nanoTime();
                 LogEntry e;
                 try {
-                    e = LogEntryJson.parse(line);
+                    e = EntryJsonParser.parse(line);
                 } catch (IllegalArgumentException bad) {
                     unparsable++;
                     continue;

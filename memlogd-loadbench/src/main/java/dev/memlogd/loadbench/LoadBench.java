@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * The whole-process load bench (docs/PERFORMANCE-load.md): real daemon process, real sockets,
+ * The whole-process load bench (docs/PERFORMANCE.md): real daemon process, real sockets,
  * sources handed over as LinuxKit's init does, a mode-2 follower that verifies every line,
  * and the same load against a null daemon (nulld.c) as the baseline. One table row per run,
  * then medians. Exit code 1 when a line was duplicated, reordered or corrupted, 3 when lines

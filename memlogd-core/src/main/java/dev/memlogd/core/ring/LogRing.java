@@ -65,7 +65,6 @@ public final class LogRing {
     private int bytesUsed;
     private long oldestSeq = 1;
     private long nextSeq = 1;
-    private long evictedCount;
 
     /**
      * Preallocates the buffer and the index.
@@ -173,7 +172,6 @@ public final class LogRing {
 
     private void evictOldest() {
         oldestSeq++;
-        evictedCount++;
         if (oldestSeq == nextSeq) {
             headOffset = tailOffset;
             bytesUsed = 0;
@@ -263,9 +261,9 @@ public final class LogRing {
         return readOnlyBuffer;
     }
 
-    /** Entries evicted since construction; {@code oldestSeq() - 1} for the life of the ring. */
+    /** Entries evicted since construction: every seq before the oldest held one. */
     public long evictedCount() {
-        return evictedCount;
+        return oldestSeq - 1;
     }
 
     /** Most entries held. */

@@ -1,7 +1,7 @@
 package dev.memlogd.core.wire;
 
 /**
- * A small strict JSON reader over one line of text, enough for {@link LogEntryJson} and
+ * A small strict JSON reader over one line of text, enough for {@link EntryJsonParser} and
  * {@link QueryRequest}: objects read field by field, strings with every escape, integer
  * numbers, booleans, null, and skipping of any value (nested ones included).
  *

@@ -1,7 +1,7 @@
 package dev.memlogd.core.wire;
 
 /**
- * One entry as a query client receives it (see {@link LogEntryJson#parse}).
+ * One entry as a query client receives it (see {@link EntryJsonParser#parse}).
  *
  * <p>Immutable, so thread-safe. No validation: it holds what a daemon sent.
  *

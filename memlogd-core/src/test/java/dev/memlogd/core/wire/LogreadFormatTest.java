@@ -105,15 +105,15 @@ class LogreadFormatTest {
         // What Go's logread prints is format(parse(json)): encode must give the same bytes.
         Random random = new Random(11);
         for (int i = 0; i < 3_000; i++) {
-            byte[] source = LogEntryJsonTest.randomText(random, 10, new StringBuilder());
-            byte[] msg = LogEntryJsonTest.randomText(random, 100, new StringBuilder());
+            byte[] source = EntryJsonParserTest.randomText(random, 10, new StringBuilder());
+            byte[] msg = EntryJsonParserTest.randomText(random, 100, new StringBuilder());
             if (random.nextInt(4) == 0) {
                 source = concat(source, utf8(";"), source);
             }
             ByteBuffer ring = Records.heap(0, i, random.nextLong(), source, msg);
-            ByteBuffer json = ByteBuffer.allocate(EntryJson.maxEncodedLength(source.length, msg.length));
-            EntryJson.encode(ring, Records.OFFSET, json);
-            String viaJson = LogreadFormat.format(LogEntryJson.parse(Records.written(json))) + "\n";
+            ByteBuffer json = ByteBuffer.allocate(EntryJsonEncoder.maxEncodedLength(source.length, msg.length));
+            EntryJsonEncoder.encode(ring, Records.OFFSET, json);
+            String viaJson = LogreadFormat.format(EntryJsonParser.parse(Records.written(json))) + "\n";
             assertArrayEquals(viaJson.getBytes(StandardCharsets.UTF_8), encode(ring), viaJson);
         }
     }

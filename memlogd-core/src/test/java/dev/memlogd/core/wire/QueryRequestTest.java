@@ -84,7 +84,7 @@ class QueryRequestTest {
             boolean follow = !dump || random.nextBoolean();
             List<String> sources = new ArrayList<>();
             for (int n = random.nextInt(4); n > 0; n--) {
-                sources.add(new String(LogEntryJsonTest.randomText(random, 8, new StringBuilder()),
+                sources.add(new String(EntryJsonParserTest.randomText(random, 8, new StringBuilder()),
                         java.nio.charset.StandardCharsets.UTF_8));
             }
             QueryRequest r = new QueryRequest(dump, follow, random.nextBoolean() ? -1 : random.nextLong() & Long.MAX_VALUE,

@@ -16,64 +16,64 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-class LogEntryJsonTest {
+class EntryJsonParserTest {
     private static final String T = "2026-11-23T00:24:04.28156085Z";
 
     private static LogEntry parseMsg(String jsonStringBody) {
-        return LogEntryJson.parse("{\"time\":\"" + T + "\",\"source\":\"s\",\"msg\":\"" + jsonStringBody + "\"}");
+        return EntryJsonParser.parse("{\"time\":\"" + T + "\",\"source\":\"s\",\"msg\":\"" + jsonStringBody + "\"}");
     }
 
-    /** EntryJson's line for a hand-built record, parsed back. */
+    /** EntryJsonEncoder's line for a hand-built record, parsed back. */
     private static LogEntry roundTrip(int flags, long seq, long time, byte[] source, byte[] msg) {
         ByteBuffer ring = Records.heap(flags, seq, time, source, msg);
-        ByteBuffer out = ByteBuffer.allocate(EntryJson.maxEncodedLength(source.length, msg.length));
-        EntryJson.encode(ring, Records.OFFSET, out);
+        ByteBuffer out = ByteBuffer.allocate(EntryJsonEncoder.maxEncodedLength(source.length, msg.length));
+        EntryJsonEncoder.encode(ring, Records.OFFSET, out);
         String line = Records.written(out);
         assertTrue(line.endsWith("\n") && line.indexOf('\n') == line.length() - 1, "one line: " + line);
-        return LogEntryJson.parse(line);
+        return EntryJsonParser.parse(line);
     }
 
     @Test
     void parsesLinuxKitLineWithoutOurFields() {
-        LogEntry e = LogEntryJson.parse("{\"time\":\"2026-11-23T01:24:04.28156085+01:00\",\"source\":\"sshd\",\"msg\":\"hi\"}");
+        LogEntry e = EntryJsonParser.parse("{\"time\":\"2026-11-23T01:24:04.28156085+01:00\",\"source\":\"sshd\",\"msg\":\"hi\"}");
         assertEquals(new LogEntry("2026-11-23T01:24:04.28156085+01:00", "sshd", "hi", -1, false, -1), e);
     }
 
     @Test
     void parsesOurLineWithSeqAndTruncated() {
-        LogEntry e = LogEntryJson.parse("{\"time\":\"" + T + "\",\"source\":\"a\",\"msg\":\"b\",\"seq\":42,\"truncated\":true}");
+        LogEntry e = EntryJsonParser.parse("{\"time\":\"" + T + "\",\"source\":\"a\",\"msg\":\"b\",\"seq\":42,\"truncated\":true}");
         assertEquals(new LogEntry(T, "a", "b", 42, true, -1), e);
     }
 
     @Test
     void parsesNoticeWithLost() {
-        LogEntry e = LogEntryJson.parse("{\"time\":\"" + T + "\",\"source\":\"memlogd\",\"msg\":\"x\",\"lost\":17}");
+        LogEntry e = EntryJsonParser.parse("{\"time\":\"" + T + "\",\"source\":\"memlogd\",\"msg\":\"x\",\"lost\":17}");
         assertEquals(17, e.lost());
         assertEquals(-1, e.seq());
     }
 
     @Test
     void unknownFieldsOfAnyTypeAreIgnored() {
-        LogEntry e = LogEntryJson.parse("{\"level\":\"info\",\"time\":\"" + T + "\",\"n\":-1.5e+3,\"b\":false,\"z\":null,"
+        LogEntry e = EntryJsonParser.parse("{\"level\":\"info\",\"time\":\"" + T + "\",\"n\":-1.5e+3,\"b\":false,\"z\":null,"
                 + "\"o\":{\"a\":[1,{\"b\":[]},\"]}\"],\"c\":{}},\"source\":\"s\",\"arr\":[[],[[true]]],\"msg\":\"m\"}");
         assertEquals(new LogEntry(T, "s", "m", -1, false, -1), e);
     }
 
     @Test
     void whitespaceAroundTokensAndTrailingNewlineAreAccepted() {
-        LogEntry e = LogEntryJson.parse(" { \"time\" : \"" + T + "\" ,\t\"source\":\"s\",\r\n\"msg\":\"m\" , \"seq\" : 3 }\n");
+        LogEntry e = EntryJsonParser.parse(" { \"time\" : \"" + T + "\" ,\t\"source\":\"s\",\r\n\"msg\":\"m\" , \"seq\" : 3 }\n");
         assertEquals(new LogEntry(T, "s", "m", 3, false, -1), e);
     }
 
     @Test
     void repeatedFieldKeepsLastValue() {
-        LogEntry e = LogEntryJson.parse("{\"time\":\"" + T + "\",\"source\":\"s\",\"msg\":\"first\",\"msg\":\"second\"}");
+        LogEntry e = EntryJsonParser.parse("{\"time\":\"" + T + "\",\"source\":\"s\",\"msg\":\"first\",\"msg\":\"second\"}");
         assertEquals("second", e.msg());
     }
 
     @Test
     void nullLeavesFieldUnset() {
-        LogEntry e = LogEntryJson.parse("{\"time\":\"" + T + "\",\"source\":\"s\",\"msg\":\"m\",\"seq\":null,\"truncated\":null}");
+        LogEntry e = EntryJsonParser.parse("{\"time\":\"" + T + "\",\"source\":\"s\",\"msg\":\"m\",\"seq\":null,\"truncated\":null}");
         assertEquals(-1, e.seq());
         assertFalse(e.truncated());
     }
@@ -126,26 +126,26 @@ class LogEntryJsonTest {
         "{\"n\":01}", "{\"n\":1.}", "{\"n\":-}", "{\"n\":.5}", "{\"n\":1e}", "{\"b\":tru}", "{\"b\":True}",
         "{\"a\":[1,]}", "{\"a\":[1 2]}", "{\"o\":{\"a\" 1}}", "{\"n\":nul}", "{\"x\":+1}"})
     void malformedJsonIsRejected(String line) {
-        assertThrows(IllegalArgumentException.class, () -> LogEntryJson.parse(line));
+        assertThrows(IllegalArgumentException.class, () -> EntryJsonParser.parse(line));
     }
 
     @Test
     void nullLineIsRejected() {
-        assertThrows(IllegalArgumentException.class, () -> LogEntryJson.parse(null));
+        assertThrows(IllegalArgumentException.class, () -> EntryJsonParser.parse(null));
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"time", "source", "msg"})
     void missingRequiredFieldIsRejectedByName(String field) {
         String line = ("{\"time\":\"" + T + "\",\"source\":\"s\",\"msg\":\"m\"}").replace("\"" + field + "\"", "\"other\"");
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> LogEntryJson.parse(line));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> EntryJsonParser.parse(line));
         assertTrue(e.getMessage().contains("\"" + field + "\""), e.getMessage());
     }
 
     @Test
     void nullRequiredFieldCountsAsMissing() {
         assertThrows(IllegalArgumentException.class,
-                () -> LogEntryJson.parse("{\"time\":\"" + T + "\",\"source\":null,\"msg\":\"m\"}"));
+                () -> EntryJsonParser.parse("{\"time\":\"" + T + "\",\"source\":null,\"msg\":\"m\"}"));
     }
 
     @ParameterizedTest
@@ -153,20 +153,20 @@ class LogEntryJsonTest {
         "\"truncated\":1", "\"lost\":true", "\"time\":5", "\"source\":[]", "\"msg\":{}"})
     void knownFieldOfWrongTypeIsRejected(String field) {
         String line = "{\"time\":\"" + T + "\",\"source\":\"s\",\"msg\":\"m\"," + field + "}";
-        assertThrows(IllegalArgumentException.class, () -> LogEntryJson.parse(line));
+        assertThrows(IllegalArgumentException.class, () -> EntryJsonParser.parse(line));
     }
 
     @Test
     void timeThatIsNotRfc3339IsRejected() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> LogEntryJson.parse("{\"time\":\"yesterday\",\"source\":\"s\",\"msg\":\"m\"}"));
+                () -> EntryJsonParser.parse("{\"time\":\"yesterday\",\"source\":\"s\",\"msg\":\"m\"}"));
         assertTrue(e.getMessage().contains("yesterday"), e.getMessage());
     }
 
     @Test
     void errorNamesPositionAndShowsLine() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> LogEntryJson.parse("{\"time\":\"" + T + "\" \"source\":\"s\"}"));
+                () -> EntryJsonParser.parse("{\"time\":\"" + T + "\" \"source\":\"s\"}"));
         assertTrue(e.getMessage().contains("position 40"), e.getMessage());
         assertTrue(e.getMessage().contains("\"source\":\"s\""), e.getMessage());
     }
@@ -174,7 +174,7 @@ class LogEntryJsonTest {
     @Test
     void errorExcerptOfLongLineIsAboutHundredCharactersAroundPosition() {
         String line = "{\"msg\":\"" + "a".repeat(5000) + "\",\"bad\":x" + "b".repeat(5000) + "}";
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> LogEntryJson.parse(line));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> EntryJsonParser.parse(line));
         assertTrue(e.getMessage().length() < 200, e.getMessage());
         assertTrue(e.getMessage().contains("\"bad\":x"), e.getMessage());
     }
@@ -182,7 +182,7 @@ class LogEntryJsonTest {
     @Test
     void deeplyNestedUnknownValueIsRejectedWithoutStackOverflow() {
         String line = "{\"x\":" + "[".repeat(100_000) + "]".repeat(100_000) + "}";
-        assertThrows(IllegalArgumentException.class, () -> LogEntryJson.parse(line));
+        assertThrows(IllegalArgumentException.class, () -> EntryJsonParser.parse(line));
     }
 
     @Test
@@ -282,6 +282,6 @@ class LogEntryJsonTest {
     void unicodeEscapeWithNonAsciiDigitsIsRejected() {
         String line = "{\"time\":\"2026-11-23T00:24:04Z\",\"source\":\"s\",\"msg\":\"\\u００４１\"}";
 
-        assertThrows(IllegalArgumentException.class, () -> LogEntryJson.parse(line));
+        assertThrows(IllegalArgumentException.class, () -> EntryJsonParser.parse(line));
     }
 }

@@ -27,7 +27,7 @@ import dev.memlogd.core.ring.RecordDescriptor;
  * <p>All methods are stateless and thread-safe, as long as the buffers (and the
  * {@link TimeText}) passed in are not used by another thread at the same time.
  */
-public final class EntryJson {
+public final class EntryJsonEncoder {
     /** Longest decimal {@code long}: {@code -9223372036854775808}. */
     private static final int MAX_LONG_DIGITS = 20;
     /** An input byte becomes at most 6 output bytes ({@code \}{@code u00xx}, {@code \}{@code ufffd}). */
@@ -70,7 +70,7 @@ public final class EntryJson {
         }
     }
 
-    private EntryJson() {
+    private EntryJsonEncoder() {
     }
 
     /**

@@ -13,7 +13,7 @@ import java.nio.ByteBuffer;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
-class EntryJsonTest {
+class EntryJsonEncoderTest {
     /** 2026-11-23T00:24:04.28156085Z, the protocol document's example. */
     private static final long TIME = Instant.parse("2026-11-23T00:24:04.281560850Z").getEpochSecond() * 1_000_000_000L
             + 281_560_850;
@@ -22,8 +22,8 @@ class EntryJsonTest {
     private static String encode(ByteBuffer ring) {
         int sl = ring.getInt(RecordDescriptor.sourceLengthOffset(Records.OFFSET));
         int ml = ring.getInt(RecordDescriptor.msgLengthOffset(Records.OFFSET));
-        ByteBuffer out = ByteBuffer.allocate(EntryJson.maxEncodedLength(sl, ml));
-        EntryJson.encode(ring, Records.OFFSET, out);
+        ByteBuffer out = ByteBuffer.allocate(EntryJsonEncoder.maxEncodedLength(sl, ml));
+        EntryJsonEncoder.encode(ring, Records.OFFSET, out);
         return Records.written(out);
     }
 
@@ -162,8 +162,8 @@ class EntryJsonTest {
     void ringPositionAndLimitAreUntouched() {
         ByteBuffer ring = Records.heap(5, TIME, "src", "msg");
         ring.position(ring.capacity() - 1); // a relative get would fail here
-        ByteBuffer out = ByteBuffer.allocate(EntryJson.maxEncodedLength(3, 3));
-        EntryJson.encode(ring, Records.OFFSET, out);
+        ByteBuffer out = ByteBuffer.allocate(EntryJsonEncoder.maxEncodedLength(3, 3));
+        EntryJsonEncoder.encode(ring, Records.OFFSET, out);
         assertEquals(ring.capacity() - 1, ring.position());
         assertEquals(ring.capacity(), ring.limit());
         assertTrue(Records.written(out).contains("\"msg\":\"msg\""));
@@ -173,7 +173,7 @@ class EntryJsonTest {
     void outputIsAppendedAtOutPosition() {
         ByteBuffer out = ByteBuffer.allocate(200);
         out.put((byte) 'X');
-        EntryJson.encode(Records.heap(1, 0, "a", "b"), Records.OFFSET, out);
+        EntryJsonEncoder.encode(Records.heap(1, 0, "a", "b"), Records.OFFSET, out);
         assertTrue(Records.written(out).startsWith("X{\"time\""));
     }
 
@@ -181,10 +181,10 @@ class EntryJsonTest {
     void directRingAndDirectOutputGiveSameBytes() {
         byte[] source = utf8("svc;x.out");
         byte[] msg = concat(utf8("<tag> \"q\" \\ \n 😀 \u2028"), bytes(0xff, 0x01));
-        ByteBuffer heapOut = ByteBuffer.allocate(EntryJson.maxEncodedLength(source.length, msg.length));
-        ByteBuffer directOut = ByteBuffer.allocateDirect(EntryJson.maxEncodedLength(source.length, msg.length));
-        EntryJson.encode(Records.heap(1, 9, TIME, source, msg), Records.OFFSET, heapOut);
-        EntryJson.encode(Records.direct(1, 9, TIME, source, msg), Records.OFFSET, directOut);
+        ByteBuffer heapOut = ByteBuffer.allocate(EntryJsonEncoder.maxEncodedLength(source.length, msg.length));
+        ByteBuffer directOut = ByteBuffer.allocateDirect(EntryJsonEncoder.maxEncodedLength(source.length, msg.length));
+        EntryJsonEncoder.encode(Records.heap(1, 9, TIME, source, msg), Records.OFFSET, heapOut);
+        EntryJsonEncoder.encode(Records.direct(1, 9, TIME, source, msg), Records.OFFSET, directOut);
         assertEquals(Records.written(heapOut), Records.written(directOut));
     }
 
@@ -195,39 +195,39 @@ class EntryJsonTest {
         java.util.Arrays.fill(source, (byte) '<');
         java.util.Arrays.fill(msg, (byte) 0xff);
         ByteBuffer ring = Records.heap(RecordDescriptor.FLAG_TRUNCATED, Long.MIN_VALUE, TIME + 9, source, msg);
-        ByteBuffer out = ByteBuffer.allocate(EntryJson.maxEncodedLength(source.length, msg.length));
-        EntryJson.encode(ring, Records.OFFSET, out);
+        ByteBuffer out = ByteBuffer.allocate(EntryJsonEncoder.maxEncodedLength(source.length, msg.length));
+        EntryJsonEncoder.encode(ring, Records.OFFSET, out);
         assertEquals(0, out.remaining(), "the bound is tight for the worst case");
     }
 
     @Test
     void noticeHasMemlogdSourceAndLostCount() {
-        ByteBuffer out = ByteBuffer.allocate(EntryJson.maxNoticeLength("lost <3>"));
-        EntryJson.encodeNotice(out, TIME, "lost <3>", 3);
+        ByteBuffer out = ByteBuffer.allocate(EntryJsonEncoder.maxNoticeLength("lost <3>"));
+        EntryJsonEncoder.encodeNotice(out, TIME, "lost <3>", 3);
         assertEquals("{\"time\":\"" + TIME_TEXT + "\",\"source\":\"memlogd\",\"msg\":\"lost \\u003c3\\u003e\",\"lost\":3}\n",
                 Records.written(out));
     }
 
     @Test
     void noticeWithNegativeLostOmitsLost() {
-        ByteBuffer out = ByteBuffer.allocate(EntryJson.maxNoticeLength("bye"));
-        EntryJson.encodeNotice(out, 0, "bye", -1);
+        ByteBuffer out = ByteBuffer.allocate(EntryJsonEncoder.maxNoticeLength("bye"));
+        EntryJsonEncoder.encodeNotice(out, 0, "bye", -1);
         assertEquals("{\"time\":\"1970-01-01T00:00:00Z\",\"source\":\"memlogd\",\"msg\":\"bye\"}\n", Records.written(out));
     }
 
     @Test
     void noticeWithZeroLostKeepsLost() {
-        ByteBuffer out = ByteBuffer.allocate(EntryJson.maxNoticeLength(""));
-        EntryJson.encodeNotice(out, 0, "", 0);
+        ByteBuffer out = ByteBuffer.allocate(EntryJsonEncoder.maxNoticeLength(""));
+        EntryJsonEncoder.encodeNotice(out, 0, "", 0);
         assertTrue(Records.written(out).endsWith(",\"lost\":0}\n"));
     }
 
     @Test
     void maxNoticeLengthBoundsWorstCaseMessages() {
         for (String msg : new String[] {"", "<<<<", "\u0001\u0002", "😀😀", "\u2028\u2029", "日本語", "\ud800"}) {
-            ByteBuffer out = ByteBuffer.allocate(EntryJson.maxNoticeLength(msg));
-            EntryJson.encodeNotice(out, Long.MIN_VALUE + 1, msg, Long.MAX_VALUE);
-            assertTrue(out.position() <= EntryJson.maxNoticeLength(msg), msg);
+            ByteBuffer out = ByteBuffer.allocate(EntryJsonEncoder.maxNoticeLength(msg));
+            EntryJsonEncoder.encodeNotice(out, Long.MIN_VALUE + 1, msg, Long.MAX_VALUE);
+            assertTrue(out.position() <= EntryJsonEncoder.maxNoticeLength(msg), msg);
         }
     }
 
@@ -240,22 +240,22 @@ class EntryJsonTest {
         byte[] msg = concat(utf8("<tag> \"q\" \\ \n 😀 \u2028 plain text"), bytes(0xff, 0x01));
         ByteBuffer heapRing = Records.heap(1, 123, TIME, utf8("svc"), msg);
         ByteBuffer directRing = Records.direct(1, 123, TIME, utf8("svc"), msg);
-        ByteBuffer out = ByteBuffer.allocateDirect(EntryJson.maxEncodedLength(3, msg.length));
+        ByteBuffer out = ByteBuffer.allocateDirect(EntryJsonEncoder.maxEncodedLength(3, msg.length));
         long thread = Thread.currentThread().getId();
         for (int i = 0; i < 20_000; i++) { // warm up, so the measurement sees compiled code
             out.clear();
-            EntryJson.encode(i % 2 == 0 ? heapRing : directRing, Records.OFFSET, out);
+            EntryJsonEncoder.encode(i % 2 == 0 ? heapRing : directRing, Records.OFFSET, out);
         }
         long before = threads.getThreadAllocatedBytes(thread);
         for (int i = 0; i < 10_000; i++) {
             out.clear();
-            EntryJson.encode(i % 2 == 0 ? heapRing : directRing, Records.OFFSET, out);
+            EntryJsonEncoder.encode(i % 2 == 0 ? heapRing : directRing, Records.OFFSET, out);
         }
         long allocated = threads.getThreadAllocatedBytes(thread) - before;
         assertTrue(allocated < 1_000, allocated + " bytes allocated for 10,000 lines");
     }
 
-    /** Go's escaping, spelled out byte by byte from the rules in EntryJson's Javadoc. */
+    /** Go's escaping, spelled out byte by byte from the rules in EntryJsonEncoder's Javadoc. */
     private static byte[] referenceEscape(byte[] b) {
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
         int i = 0;
@@ -331,7 +331,7 @@ class EntryJsonTest {
                     java.nio.ByteOrder.LITTLE_ENDIAN}) {
                     ByteBuffer view = src.duplicate().order(order);
                     ByteBuffer out = ByteBuffer.allocate(6 * text.length);
-                    EntryJson.escape(view, from, text.length, out);
+                    EntryJsonEncoder.escape(view, from, text.length, out);
                     org.junit.jupiter.api.Assertions.assertArrayEquals(expected, Records.writtenBytes(out),
                             "seed " + seed + ", round " + round + ", " + view);
                     assertEquals(0, view.position());
@@ -359,10 +359,10 @@ class EntryJsonTest {
             if (random.nextBoolean()) {
                 ring = ring.asReadOnlyBuffer(); // as the ring's view is
             }
-            ByteBuffer plain = ByteBuffer.allocate(EntryJson.maxEncodedLength(source.length, msg.length));
-            ByteBuffer cached = ByteBuffer.allocateDirect(EntryJson.maxEncodedLength(source.length, msg.length));
-            EntryJson.encode(ring, Records.OFFSET, plain);
-            EntryJson.encode(ring, Records.OFFSET, cached, cache);
+            ByteBuffer plain = ByteBuffer.allocate(EntryJsonEncoder.maxEncodedLength(source.length, msg.length));
+            ByteBuffer cached = ByteBuffer.allocateDirect(EntryJsonEncoder.maxEncodedLength(source.length, msg.length));
+            EntryJsonEncoder.encode(ring, Records.OFFSET, plain);
+            EntryJsonEncoder.encode(ring, Records.OFFSET, cached, cache);
             org.junit.jupiter.api.Assertions.assertArrayEquals(Records.writtenBytes(plain), Records.writtenBytes(cached),
                     "seed " + seed + ", round " + round);
         }
@@ -377,17 +377,17 @@ class EntryJsonTest {
         byte[] msg = concat(utf8("<tag> \"q\" \\ \n 😀 \u2028 plain text that runs on for a few words"), bytes(0xff, 0x01));
         ByteBuffer heapRing = Records.heap(1, 123, TIME, utf8("svc"), msg).asReadOnlyBuffer();
         ByteBuffer directRing = Records.direct(1, 123, TIME + 1, utf8("svc"), msg);
-        ByteBuffer out = ByteBuffer.allocateDirect(EntryJson.maxEncodedLength(3, msg.length));
+        ByteBuffer out = ByteBuffer.allocateDirect(EntryJsonEncoder.maxEncodedLength(3, msg.length));
         TimeText cache = new TimeText();
         long thread = Thread.currentThread().getId();
         for (int i = 0; i < 20_000; i++) { // warm up, so the measurement sees compiled code
             out.clear();
-            EntryJson.encode(i % 4 == 0 ? heapRing : directRing, Records.OFFSET, out, cache);
+            EntryJsonEncoder.encode(i % 4 == 0 ? heapRing : directRing, Records.OFFSET, out, cache);
         }
         long before = threads.getThreadAllocatedBytes(thread);
         for (int i = 0; i < 10_000; i++) {
             out.clear();
-            EntryJson.encode(i % 4 == 0 ? heapRing : directRing, Records.OFFSET, out, cache);
+            EntryJsonEncoder.encode(i % 4 == 0 ? heapRing : directRing, Records.OFFSET, out, cache);
         }
         long allocated = threads.getThreadAllocatedBytes(thread) - before;
         assertTrue(allocated < 1_000, allocated + " bytes allocated for 10,000 lines");

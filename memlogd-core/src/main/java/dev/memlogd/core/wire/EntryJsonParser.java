@@ -1,7 +1,7 @@
 package dev.memlogd.core.wire;
 
 /**
- * Reads the query socket's JSON lines, from our daemon ({@link EntryJson}) or LinuxKit's
+ * Reads the query socket's JSON lines, from our daemon ({@link EntryJsonEncoder}) or LinuxKit's
  * (which sends only {@code time}, {@code source} and {@code msg}).
  *
  * <p>Like Go's {@code encoding/json}: unknown fields of any type are ignored, a repeated field
@@ -10,8 +10,8 @@ package dev.memlogd.core.wire;
  *
  * <p>Stateless and thread-safe.
  */
-public final class LogEntryJson {
-    private LogEntryJson() {
+public final class EntryJsonParser {
+    private EntryJsonParser() {
     }
 
     /**
