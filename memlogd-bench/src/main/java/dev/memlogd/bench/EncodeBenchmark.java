@@ -39,7 +39,7 @@ public class EncodeBenchmark {
     /**
      * {@code entry}: each record has its own time stamp (a source that writes one line per
      * read, so the formatted time can never be reused); {@code read}: the whole batch shares
-     * one stamp, as lines that came in one read of a busy source do (EventLoop stamps once per read).
+     * one stamp, as lines that came in one read of a busy source do (Ingest stamps once per read).
      */
     @Param({"entry", "read"})
     public String stamps;

@@ -19,7 +19,7 @@ import java.nio.file.Path;
  * @param readChunk       bytes read from one source per loop round (fairness between sources)
  * @param modeTimeoutMillis how long a query client may take to send its mode byte (and request)
  * @param clientWaitMillis how long ingest waits for a query client that has stopped taking data
- *                        before lapping it; 0 never waits (see EventLoop)
+ *                        before lapping it; 0 never waits (see HoldPolicy)
  * @param consoleEcho     print every entry on stdout in logread's format
  */
 record DaemonConfig(

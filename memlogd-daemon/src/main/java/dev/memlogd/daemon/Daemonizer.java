@@ -5,6 +5,8 @@ import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
+
+import dev.memlogd.daemon.fd.FdChannels;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;

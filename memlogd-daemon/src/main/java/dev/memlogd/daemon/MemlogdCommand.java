@@ -11,6 +11,8 @@ import dev.memlogd.core.cli.GoBoolean;
 import dev.memlogd.core.cli.GoFlagSyntax;
 import dev.memlogd.core.cli.VersionProvider;
 import dev.memlogd.core.wire.EntryJsonEncoder;
+import dev.memlogd.daemon.fd.FdBudget;
+import dev.memlogd.daemon.fd.FdChannels;
 import dev.memlogd.core.wire.LinuxKit;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -21,7 +23,7 @@ import picocli.CommandLine.Spec;
 /**
  * {@code memlogd}: LinuxKit's in-memory log daemon. Parses LinuxKit's flags (Go syntax:
  * {@code -flag}, {@code --flag}, {@code -flag=value}, {@code -flag value}) and ours, then
- * starts the {@link EventLoop}.
+ * starts the {@link Daemon}.
  */
 @Command(name = "memlogd", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         modelTransformer = GoFlagSyntax.class, sortOptions = false,
@@ -127,9 +129,9 @@ public final class MemlogdCommand implements Callable<Integer> {
             // Started as `java -jar memlogd.jar -daemonize` rather than through bin/memlogd.
             return Daemonizer.spawnAndWait(err);
         }
-        EventLoop loop;
+        Daemon loop;
         try {
-            loop = EventLoop.open(config);
+            loop = Daemon.open(config);
         } catch (IOException | RuntimeException e) {
             return cannotStart(e, err);
         }

@@ -2,6 +2,7 @@ package dev.memlogd.core.wire;
 
 import dev.memlogd.core.ring.RecordDescriptor;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 
 /**
  * LinuxKit logread's text line: {@code <time>;<source>;<msg>}, where each {@code ;} of the
@@ -86,6 +87,32 @@ public final class LogreadFormat {
         out.put((byte) ';');
         copyValid(ring, msg, msg + msgLength, false, out);
         out.put((byte) '\n');
+    }
+
+    /** Most bytes {@link #encodeNotice} writes for {@code msg}. */
+    public static int maxNoticeLength(String msg) {
+        return GoTime.MAX_FORMATTED_LENGTH + 3 + LinuxKit.SOURCE_MEMLOGD.length()
+                + msg.getBytes(StandardCharsets.UTF_8).length;
+    }
+
+    /**
+     * Puts the daemon's notice to one reader (not a ring entry) as a logread line:
+     * {@code <time>;memlogd;<msg>\n}, the message's UTF-8 bytes as they are. Allocates (notices
+     * are rare). All or nothing: when the line does not fit, {@code out} is left unchanged.
+     *
+     * @throws java.nio.BufferOverflowException when the line does not fit in {@code out.remaining()}
+     */
+    public static void encodeNotice(ByteBuffer out, long timeNanos, String msg) {
+        byte[] text = msg.getBytes(StandardCharsets.UTF_8);
+        ByteBuffer line = ByteBuffer.allocate(GoTime.MAX_FORMATTED_LENGTH + 3 + LinuxKit.SOURCE_MEMLOGD.length()
+                + text.length);
+        GoTime.formatRfc3339Nano(timeNanos, line);
+        line.put((byte) ';').put(LinuxKit.SOURCE_MEMLOGD.getBytes(StandardCharsets.US_ASCII)).put((byte) ';');
+        line.put(text).put((byte) '\n').flip();
+        if (out.remaining() < line.remaining()) {
+            throw new java.nio.BufferOverflowException();
+        }
+        out.put(line);
     }
 
     private static void copyValid(ByteBuffer src, int from, int to, boolean escapeSemicolons, ByteBuffer out) {

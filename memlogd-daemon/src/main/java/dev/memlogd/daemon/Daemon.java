@@ -1,0 +1,129 @@
+package dev.memlogd.daemon;
+
+import java.io.IOException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+
+import dev.memlogd.core.ring.LogRing;
+import dev.memlogd.daemon.fd.FdBudget;
+import dev.memlogd.daemon.follow.ConsoleEcho;
+import dev.memlogd.daemon.follow.Followers;
+import dev.memlogd.daemon.ingest.Ingest;
+import dev.memlogd.daemon.intake.SourceIntake;
+import dev.memlogd.daemon.loop.Clock;
+import dev.memlogd.daemon.loop.OwnLog;
+import dev.memlogd.daemon.query.QueryAcceptor;
+
+/**
+ * The daemon wired from its parts, in the order data flows: the log socket's
+ * {@link SourceIntake} turns received fds into sources of {@link Ingest}, which appends their
+ * lines to the {@link LogRing}; the query socket's {@link QueryAcceptor} turns clients into
+ * {@link Followers} of the ring; the {@link EventLoop} runs them all on one thread.
+ */
+final class Daemon {
+    private final DaemonSockets sockets;
+    private final Selector selector;
+    private final OwnLog ownLog;
+    private final EventLoop loop;
+    private final int sourceBudget;
+
+    private Daemon(DaemonConfig config, DaemonSockets sockets, Selector selector) throws IOException {
+        this.sockets = sockets;
+        this.selector = selector;
+        LogRing ring = new LogRing(config.maxLines(), config.maxBytes());
+        Clock clock = new Clock();
+        this.ownLog = new OwnLog(ring, clock, config.maxLineLength());
+        Ingest ingest = new Ingest(ring, clock, ownLog, selector, config.readChunk(), config.maxLineLength());
+        Followers followers = new Followers(ring, clock, ownLog, config.clientBuffer(), config.maxLineLength(),
+                config.clientWaitMillis());
+        QueryAcceptor acceptor = new QueryAcceptor(sockets.query, selector, ring, followers, ownLog, clock,
+                config.maxClients(), config.modeTimeoutMillis());
+        long fdLimit = FdBudget.fdLimit();
+        this.sourceBudget = FdBudget.sources(config.maxSources(), config.maxClients(), fdLimit,
+                FdBudget.openFdCount() + (config.consoleEcho() ? 2 : 0));
+        String budgetLimit = sourceBudget < config.maxSources()
+                ? "all the process fd limit (" + fdLimit + ") allows while keeping "
+                        + FdBudget.reserve(config.maxClients()) + " fds for query clients and incoming datagrams"
+                : "the -max-sources limit";
+        SourceIntake intake = new SourceIntake(sockets.log, selector, ingest, ownLog, sourceBudget, budgetLimit);
+        sockets.log.selectable().register(selector, SelectionKey.OP_READ, intake);
+        if (config.consoleEcho()) {
+            followers.addConsole(ConsoleEcho.start(), selector);
+        }
+        this.loop = new EventLoop(selector, intake, ingest, followers, acceptor, ownLog, this::close);
+    }
+
+    /** Binds (or inherits) both sockets; when this returns, both accept. */
+    static Daemon open(DaemonConfig config) throws IOException {
+        DaemonSockets sockets = DaemonSockets.open(config);
+        Selector selector = null;
+        try {
+            selector = Selector.open();
+            return new Daemon(config, sockets, selector);
+        } catch (IOException | RuntimeException e) {
+            if (selector != null) {
+                closeChannels(selector);
+            }
+            sockets.close();
+            throw e;
+        }
+    }
+
+    String logSocketName() {
+        return sockets.logName();
+    }
+
+    String querySocketName() {
+        return sockets.queryName();
+    }
+
+    /** Sources the daemon will read at once: -max-sources, or fewer if the fd limit says so. */
+    int sourceBudget() {
+        return sourceBudget;
+    }
+
+    /** Appends one of the daemon's own messages to the ring, as source {@code memlogd}. */
+    void ownMessage(String message) {
+        ownLog.append(message);
+    }
+
+    /** Serves until {@link #requestStop()}; then closes everything and removes the socket files. */
+    void run() {
+        loop.run();
+    }
+
+    /** Asks the loop to stop; returns at once (any thread). */
+    void requestStop() {
+        loop.requestStop();
+    }
+
+    /** Asks the loop to stop and waits a little for it to close everything (any thread). */
+    void stopAndAwait() {
+        loop.stopAndAwait();
+    }
+
+    /** Closes every fd and removes the socket files this process created (also for a start that failed after binding). */
+    void close() {
+        closeChannels(selector);
+        try {
+            sockets.close();
+        } catch (IOException e) {
+            // Exiting anyway.
+        }
+    }
+
+    private static void closeChannels(Selector selector) {
+        for (SelectionKey key : selector.keys()) {
+            try {
+                key.channel().close();
+            } catch (IOException e) {
+                // Nothing more to do for a channel we are dropping.
+            }
+        }
+        try {
+            selector.close();
+        } catch (IOException e) {
+            // Exiting anyway.
+        }
+    }
+}

@@ -1,0 +1,289 @@
+package dev.memlogd.daemon.follow;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.channels.SelectableChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+import java.nio.channels.WritableByteChannel;
+
+import dev.memlogd.core.ring.LogRing;
+import dev.memlogd.core.ring.RecordDescriptor;
+import dev.memlogd.core.ring.RingCursor;
+import dev.memlogd.core.wire.EntryEncoder;
+import dev.memlogd.core.wire.TimeText;
+import dev.memlogd.daemon.loop.Clock;
+import dev.memlogd.daemon.loop.KeyHandler;
+
+/**
+ * A reader of the ring: a query client past its handshake, or the console echo.
+ *
+ * <p>It keeps only a cursor into the shared ring and one bounded output buffer; entries are
+ * encoded into the buffer, by its {@link EntryEncoder}, when the channel can take them. A
+ * query client may {@linkplain #holdsIngest() hold ingest back} while it keeps taking data
+ * ({@link HoldPolicy}). When it stops taking data for longer than the daemon waits, or when it
+ * never held ingest (the console), the ring may evict entries it has not sent: it is lapped,
+ * and its stream gets one {@code memlogd} notice saying how many entries it missed before it
+ * goes on from the oldest entry still held. Event loop thread only.
+ */
+public final class Follower implements KeyHandler, HoldPolicy.Reader {
+    /** Who keeps the follower: told of laps, and when the follower is finished. */
+    public interface Owner {
+        /**
+         * The follower was lapped: once it has caught up again or left, and at most once per
+         * {@link #LAP_REPORT_INTERVAL_NANOS} (laps in between are added up), so that a reader
+         * lapped over and over cannot fill the ring with reports about itself.
+         */
+        void lapped(Follower follower, long missed, int laps);
+
+        /** The follower ended (dump sent, reader gone, channel failed): close and forget it. */
+        void finished(Follower follower);
+    }
+
+    /** Shortest time between two ring entries about the same follower's laps. */
+    static final long LAP_REPORT_INTERVAL_NANOS = 10_000_000_000L;
+
+    /** What clients send after their request is read into this and dropped; event loop thread only. */
+    private static final ByteBuffer DISCARD = ByteBuffer.allocateDirect(4096);
+
+    private final String description;
+    private final SelectableChannel channel;
+    private final WritableByteChannel sink;
+    private final LogRing ring;
+    private final RingCursor cursor;
+    private final ByteBuffer out;
+    private final EntryEncoder encoder;
+    private final SourceFilter sources;
+    /** The first seq not sent: the dump's end, or never for a follower that follows. */
+    private final long stopSeq;
+    private final boolean follow;
+    private final Owner owner;
+    private final Clock clock;
+    /** The last entry time formatted: entries from one read share it. */
+    private final TimeText timeText = new TimeText();
+    private String pendingNotice;
+    private long pendingNoticeLost;
+    private SelectionKey key;
+    /** Whether it holds ingest while it keeps up (a query client, when the daemon waits for readers). */
+    private boolean holdsWhenKeepingUp;
+    /** Whether ingest waits for this follower now: false from a stall until it catches up again. */
+    private boolean holding;
+    private long progressNanos = System.nanoTime();
+    private long episodeMissed;
+    private int episodeLaps;
+    private long lastLapReportNanos;
+
+    public Follower(String description, SelectableChannel channel, LogRing ring, ReadPlan plan, EntryEncoder encoder,
+            int bufferSize, Clock clock, Owner owner) {
+        this.description = description;
+        this.channel = channel;
+        this.sink = (WritableByteChannel) channel;
+        this.ring = ring;
+        this.cursor = new RingCursor(ring, plan.startSeq());
+        this.out = ByteBuffer.allocateDirect(bufferSize).flip();
+        this.encoder = encoder;
+        this.sources = plan.sources();
+        this.follow = plan.follow();
+        this.stopSeq = plan.follow() ? Long.MAX_VALUE : plan.dumpEndSeq();
+        this.clock = clock;
+        this.owner = owner;
+        if (plan.gap().notice() != null) {
+            notice(plan.gap().notice(), plan.gap().lost());
+        }
+    }
+
+    void attach(SelectionKey key) {
+        this.key = key;
+    }
+
+    /** Makes ingest wait for this follower while it keeps taking data. */
+    void holdIngest() {
+        holdsWhenKeepingUp = true;
+        holding = true;
+    }
+
+    @Override
+    public boolean holdsIngest() {
+        return holding;
+    }
+
+    @Override
+    public void stopHolding() {
+        holding = false;
+    }
+
+    @Override
+    public long lastProgressNanos() {
+        return progressNanos;
+    }
+
+    /** Whether the follower waits for its channel to drain. */
+    @Override
+    public boolean waitsForWritable() {
+        return out.hasRemaining();
+    }
+
+    /** The next seq this follower will send. */
+    @Override
+    public long nextSeq() {
+        return cursor.nextSeq();
+    }
+
+    /** Queues a notice to send before the next entries (e.g. entries lost before a resume point). */
+    void notice(String msg, long lost) {
+        pendingNotice = msg;
+        pendingNoticeLost = lost;
+    }
+
+    @Override
+    public void onReady(SelectionKey key) {
+        // A following client's only input is its EOF, which frees its fd at once rather than
+        // at the next write.
+        if (key.isReadable() && !discardInput() || key.isWritable() && pump()) {
+            owner.finished(this);
+        }
+    }
+
+    @Override
+    public void abandon() {
+        owner.finished(this);
+    }
+
+    /**
+     * Sends what the channel takes: buffered bytes first, then newly encoded entries.
+     *
+     * @return true when this follower is finished (a dump reached its end) or its channel failed
+     */
+    public boolean pump() {
+        try {
+            while (true) {
+                if (out.hasRemaining()) {
+                    if (sink.write(out) > 0) {
+                        progressNanos = System.nanoTime();
+                    }
+                    if (out.hasRemaining()) {
+                        interestWrite(true);
+                        return false;
+                    }
+                }
+                out.clear();
+                fill();
+                out.flip();
+                if (!out.hasRemaining()) {
+                    // Everything held has reached the reader: a lap episode, if any, is over.
+                    if (episodeMissed > 0) {
+                        reportLaps(false);
+                    }
+                    // Caught up: a follower that stalled before holds ingest again.
+                    progressNanos = System.nanoTime();
+                    holding = holdsWhenKeepingUp;
+                    interestWrite(false);
+                    return !follow && cursor.nextSeq() >= stopSeq;
+                }
+            }
+        } catch (IOException e) {
+            // The reader went away (EPIPE, reset): only this follower ends.
+            return true;
+        }
+    }
+
+    private void fill() {
+        long missed = cursor.skipLapped();
+        if (missed > 0) {
+            episodeMissed += missed;
+            episodeLaps++;
+            encoder.encodeNotice(out, clock.nowNanos(), "this reader fell behind and missed " + missed
+                    + " entries (evicted from the ring before they could be sent); continuing with the oldest"
+                    + " entry held", missed);
+        }
+        if (pendingNotice != null) {
+            encoder.encodeNotice(out, clock.nowNanos(), pendingNotice, pendingNoticeLost);
+            pendingNotice = null;
+        }
+        ByteBuffer records = ring.buffer();
+        while (cursor.hasNext() && cursor.nextSeq() < stopSeq) {
+            int offset = cursor.nextRecordOffset();
+            if (!sources.matches(records, offset)) {
+                cursor.advance();
+                continue;
+            }
+            int sourceLength = records.getInt(RecordDescriptor.sourceLengthOffset(offset));
+            int msgLength = records.getInt(RecordDescriptor.msgLengthOffset(offset));
+            if (out.remaining() < encoder.maxEncodedLength(sourceLength, msgLength)) {
+                return;
+            }
+            encoder.encode(records, offset, out, timeText);
+            cursor.advance();
+        }
+    }
+
+    private void reportLaps(boolean leaving) {
+        long now = System.nanoTime();
+        if (!leaving && lastLapReportNanos != 0 && now - lastLapReportNanos < LAP_REPORT_INTERVAL_NANOS) {
+            return; // keep adding up; reported at the next catch-up after the interval, or on leaving
+        }
+        lastLapReportNanos = now;
+        owner.lapped(this, episodeMissed, episodeLaps);
+        episodeMissed = 0;
+        episodeLaps = 0;
+    }
+
+    /**
+     * Reads and discards what a following client sends (nothing, normally).
+     *
+     * @return false at EOF or error: the client has gone and the follower should be closed
+     */
+    private boolean discardInput() {
+        try {
+            return discardInputBytes() >= 0;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private int discardInputBytes() throws IOException {
+        return ((ReadableByteChannel) channel).read(DISCARD.clear());
+    }
+
+    private void interestWrite(boolean on) {
+        if (key == null || !key.isValid()) {
+            return;
+        }
+        int ops = key.interestOps();
+        int wanted = on ? ops | SelectionKey.OP_WRITE : ops & ~SelectionKey.OP_WRITE;
+        if (wanted != ops) {
+            key.interestOps(wanted);
+        }
+    }
+
+    /** Closes the channel (the selector drops the key at its next select). */
+    public void close() {
+        if (episodeMissed > 0) {
+            reportLaps(true);
+        }
+        try {
+            if (channel instanceof SocketChannel) {
+                // Closing with unread input (bytes after the mode byte) makes the kernel reset
+                // the connection, and the client may lose the end of its dump: read it first.
+                for (int i = 0; i < 16 && discardInputBytes() > 0; i++) {
+                    // bounded: a client still sending after this gets the reset it asked for
+                }
+                ((SocketChannel) channel).shutdownOutput();
+            }
+        } catch (IOException e) {
+            // The client already went away: nothing to drain or shut down.
+        } finally {
+            try {
+                channel.close();
+            } catch (IOException e) {
+                // Closing a socket the peer already dropped: nothing to report.
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return description;
+    }
+}

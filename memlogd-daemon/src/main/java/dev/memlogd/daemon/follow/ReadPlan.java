@@ -1,0 +1,112 @@
+package dev.memlogd.daemon.follow;
+
+import dev.memlogd.core.ring.LogRing;
+import dev.memlogd.core.wire.QueryRequest;
+
+/**
+ * What one reader reads of the ring: where it starts, whether it follows or stops at the end
+ * of its dump, which sources, and the gap (if any) between what it asked for and what the
+ * ring still holds, which it is told about before its first entry.
+ *
+ * @param startSeq   the first entry to send (or to consider, with a source filter)
+ * @param follow     whether it goes on with new entries for ever; if not, it ends at {@code dumpEndSeq}
+ * @param dumpEndSeq the first seq not sent to a dump-only reader (the ring's next seq when it asked)
+ * @param sources    the sources it wants
+ * @param gap        what it must be told first
+ */
+public record ReadPlan(long startSeq, boolean follow, long dumpEndSeq, SourceFilter sources, Gap gap) {
+
+    /** The difference between where a reader asked to resume and what it will get. */
+    public sealed interface Gap {
+        /** The notice the reader gets before its first entry, or null for none. */
+        String notice();
+
+        /** Entries it will not get, for the notice's {@code lost} field; -1 when unknown. */
+        long lost();
+    }
+
+    /** Nothing missing. */
+    public record NoGap() implements Gap {
+        @Override
+        public String notice() {
+            return null;
+        }
+
+        @Override
+        public long lost() {
+            return 0;
+        }
+    }
+
+    /** The entries after {@code afterSeq} up to the oldest held one were evicted before the request. */
+    public record Evicted(long afterSeq, long count) implements Gap {
+        @Override
+        public String notice() {
+            return count + " entries after seq " + afterSeq + " were evicted before this request;"
+                    + " continuing with the oldest entry held";
+        }
+
+        @Override
+        public long lost() {
+            return count;
+        }
+    }
+
+    /** {@code afterSeq} was never given out by this daemon: it restarted since the reader saw it. */
+    public record UnknownSeq(long afterSeq) implements Gap {
+        @Override
+        public String notice() {
+            return "seq " + afterSeq + " was never given out by this memlogd (it restarted);"
+                    + " sending every entry held";
+        }
+
+        @Override
+        public long lost() {
+            return -1;
+        }
+    }
+
+    private static final Gap NO_GAP = new NoGap();
+
+    /** Every new entry from now on, of every source (the console echo). */
+    public static ReadPlan followFromNow(LogRing ring) {
+        return new ReadPlan(ring.nextSeq(), true, ring.nextSeq(), SourceFilter.ALL, NO_GAP);
+    }
+
+    /** What a query client's request asks for, in the ring as it is now. */
+    public static ReadPlan of(QueryRequest request, LogRing ring) {
+        SourceFilter sources = SourceFilter.of(request.sources());
+        long oldest = ring.oldestSeq();
+        long next = ring.nextSeq();
+        long start = oldest;
+        Gap gap = NO_GAP;
+        if (!request.dump()) {
+            start = next;
+        } else if (request.after() >= 0) {
+            if (request.after() >= next) {
+                gap = new UnknownSeq(request.after());
+            } else if (request.after() + 1 < oldest) {
+                gap = new Evicted(request.after(), oldest - (request.after() + 1));
+            } else {
+                start = request.after() + 1;
+            }
+        }
+        if (request.dump() && request.tail() >= 0) {
+            start = Math.max(start, startOfLast(request.tail(), ring, sources));
+        }
+        return new ReadPlan(start, request.follow(), next, sources, gap);
+    }
+
+    /** The seq from which the last {@code count} entries (of the wanted sources) are held. */
+    private static long startOfLast(int count, LogRing ring, SourceFilter sources) {
+        long seq = ring.nextSeq();
+        int found = 0;
+        while (found < count && seq > ring.oldestSeq()) {
+            seq--;
+            if (sources.matches(ring.buffer(), ring.recordOffset(seq))) {
+                found++;
+            }
+        }
+        return found < count ? ring.oldestSeq() : seq;
+    }
+}

@@ -1,0 +1,195 @@
+package dev.memlogd.daemon.ingest;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.Pipe;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.util.ArrayDeque;
+
+import dev.memlogd.core.ring.LogRing;
+import dev.memlogd.daemon.loop.Clock;
+import dev.memlogd.daemon.loop.OwnLog;
+
+/**
+ * Reads ready sources into the ring: each ready source joins a FIFO queue, and each round
+ * every queued source is read <em>once</em>, at most {@code -read-chunk} bytes, so a source
+ * that never stops writing cannot starve the others; its lines are cut by a
+ * {@link LineSplitter} straight out of one shared read buffer and appended with one time stamp
+ * per read.
+ *
+ * <p>Each round may append only as many entries as the caller's budget grants (the hold
+ * policy: room in the ring for the readers that keep reading). At the end of the budget it
+ * stops, in the middle of a read if need be: the rest stays in the read buffer (only one
+ * source can be cut short, the <em>stalled</em> one) and the splitter carries on there next
+ * time; sources not read yet stay queued, first in line. While ingest waits, the queued
+ * sources are {@linkplain #park() parked}: their read interest is off, so that the loop's one
+ * selector does not wake for data it will not read. Writers fill their pipe and block in
+ * write(2), as on any slow stdout; nothing is dropped.
+ *
+ * <p>No allocation per line or per read. Event loop thread only.
+ */
+public final class Ingest implements LineSplitter.LineSink {
+    /** Rounds in a row an fd may poll readable yet read nothing before it is closed. */
+    static final int MAX_EMPTY_READS = 3;
+
+    private final LogRing ring;
+    private final Clock clock;
+    private final OwnLog ownLog;
+    private final Selector selector;
+    private final ByteBuffer readBuffer;
+    private final LineSplitter splitter;
+    /** Ready sources not read yet, oldest first; a source is in it at most once. */
+    private final ArrayDeque<Source> ready = new ArrayDeque<>();
+    /** The source whose read data, from readBuffer's position on, is not split yet. */
+    private Source stalled;
+    /** Entries that may still be appended this round. */
+    private long appendBudget;
+    private long lineStamp;
+    private int sourceCount;
+
+    public Ingest(LogRing ring, Clock clock, OwnLog ownLog, Selector selector, int readChunk, int maxLineLength) {
+        this.ring = ring;
+        this.clock = clock;
+        this.ownLog = ownLog;
+        this.selector = selector;
+        this.readBuffer = ByteBuffer.allocateDirect(readChunk);
+        this.splitter = new LineSplitter(maxLineLength, this);
+    }
+
+    /**
+     * Registers a new source; its fd is read from the next round on. The channel must be
+     * non-blocking; ingest owns it from here and closes it at EOF or on a read error.
+     */
+    public void add(String name, byte[] nameBytes, Pipe.SourceChannel channel, int fd) throws ClosedChannelException {
+        Source source = new Source(name, nameBytes, channel, fd, this);
+        source.key = channel.register(selector, SelectionKey.OP_READ, source);
+        sourceCount++;
+    }
+
+    /** Sources open now. */
+    public int sourceCount() {
+        return sourceCount;
+    }
+
+    /** Whether read data or ready sources wait for the ring to have room. */
+    public boolean hasUnread() {
+        return stalled != null || !ready.isEmpty();
+    }
+
+    void queue(Source source) {
+        if (!source.queued) {
+            source.queued = true;
+            ready.add(source);
+        }
+    }
+
+    /**
+     * Ingest waits for readers: turns off the read interest of every queued source, which
+     * would otherwise wake the selector at once, round after round. Each gets it back when it
+     * is read.
+     */
+    public void park() {
+        for (Source source : ready) {
+            if (!source.parked && !source.closed) {
+                source.parked = true;
+                source.key.interestOps(0);
+            }
+        }
+    }
+
+    /**
+     * Reads the queued sources in turn, each once, appending at most {@code budget} entries.
+     *
+     * @param budget entries the ring may take now (the hold policy's answer)
+     */
+    public void read(long budget) {
+        appendBudget = budget;
+        if (stalled != null) {
+            if (appendBudget <= 0 || !splitter.split(stalled, readBuffer)) {
+                return;
+            }
+            stalled = null;
+        }
+        while (appendBudget > 0 && !ready.isEmpty()) {
+            Source source = ready.poll();
+            source.queued = false;
+            if (source.closed) {
+                continue;
+            }
+            if (source.parked) {
+                source.parked = false;
+                source.key.interestOps(SelectionKey.OP_READ);
+            }
+            readOnce(source);
+            if (stalled != null) {
+                return;
+            }
+        }
+    }
+
+    private void readOnce(Source source) {
+        int n;
+        try {
+            n = source.channel.read(readBuffer.clear());
+        } catch (IOException e) {
+            close(source, "read error: " + e.getMessage());
+            return;
+        }
+        if (n < 0) {
+            splitter.endOfInput(source);
+            close(source, null);
+            return;
+        }
+        if (n == 0) {
+            // A stream at EOF reads -1, never 0; an fd that polls readable yet reads nothing
+            // round after round (a datagram socket whose sender shut it down) would otherwise
+            // keep the loop spinning.
+            if (++source.emptyReads >= MAX_EMPTY_READS) {
+                close(source, "it polls readable but has nothing to read (not a stream: a datagram socket?)");
+            }
+            return;
+        }
+        source.emptyReads = 0;
+        lineStamp = clock.nowNanos(); // one clock read per read(), not per line
+        if (!splitter.split(source, readBuffer.flip())) {
+            stalled = source; // the rest of this read is split once readers have made room
+        }
+    }
+
+    @Override
+    public void line(Source source, ByteBuffer data, int index, int length, int flags) {
+        ring.append(lineStamp, source.nameBytes, source.nameBytes.length, data, index, length, flags);
+        source.lines++;
+        appendBudget--;
+    }
+
+    @Override
+    public boolean full() {
+        return appendBudget <= 0;
+    }
+
+    /** Closes a source's fd; {@code problem}, if any, goes to the daemon's log. */
+    void close(Source source, String problem) {
+        if (source.closed) {
+            return;
+        }
+        source.closed = true;
+        if (stalled == source) {
+            stalled = null;
+            problem = (problem == null ? "" : problem + "; ") + "the rest of its last read ("
+                    + readBuffer.remaining() + " bytes) was dropped";
+        }
+        source.key.cancel();
+        try {
+            source.channel.close();
+        } catch (IOException e) {
+            // Already gone.
+        }
+        sourceCount--;
+        if (problem != null) {
+            ownLog.report("source-error", source + " closed after " + source.lines + " lines: " + problem);
+        }
+    }
+}

@@ -1,0 +1,85 @@
+package dev.memlogd.daemon.ingest;
+
+import java.nio.ByteBuffer;
+import java.nio.channels.Pipe;
+import java.nio.channels.SelectionKey;
+
+import dev.memlogd.daemon.loop.KeyHandler;
+
+/**
+ * One received fd being read as a log source: its name, its channel, and the part of a line
+ * that has not seen its newline yet. Attached to the source's selection key: when the fd is
+ * readable the source joins {@link Ingest}'s queue. Event loop thread only.
+ */
+public final class Source implements KeyHandler {
+    final String name;
+    /** The name as stored in every record of this source (the bytes the sender sent). */
+    final byte[] nameBytes;
+    final Pipe.SourceChannel channel;
+    final int fd;
+    private final Ingest ingest;
+    SelectionKey key;
+    long lines;
+    /** Rounds in a row in which the fd polled readable yet gave no byte (see Ingest). */
+    int emptyReads;
+    /** Whether the source is in the queue of sources to read. */
+    boolean queued;
+    /** Whether its key's read interest is off while ingest waits for readers (see Ingest#park). */
+    boolean parked;
+    boolean closed;
+
+    // Line assembly state, used by LineSplitter.
+    boolean partial;
+    int overflow;
+    byte firstOverflowByte;
+    private ByteBuffer pending;
+
+    Source(String name, byte[] nameBytes, Pipe.SourceChannel channel, int fd, Ingest ingest) {
+        this.name = name;
+        this.nameBytes = nameBytes;
+        this.channel = channel;
+        this.fd = fd;
+        this.ingest = ingest;
+    }
+
+    /** A source with no fd, for splitting lines alone (tests, benchmarks). */
+    public static Source unattached(String name, byte[] nameBytes) {
+        return new Source(name, nameBytes, null, -1, null);
+    }
+
+    /** The name as stored in every record of this source. */
+    public byte[] nameBytes() {
+        return nameBytes;
+    }
+
+    @Override
+    public void onReady(SelectionKey key) {
+        ingest.queue(this);
+    }
+
+    @Override
+    public void abandon() {
+        ingest.close(this, null);
+    }
+
+    boolean hasPartialLine() {
+        return partial;
+    }
+
+    /** The pending-line buffer, allocated on the first partial line: most sources never need it. */
+    ByteBuffer pending(int capacity) {
+        if (pending == null) {
+            pending = ByteBuffer.allocate(capacity);
+        }
+        return pending;
+    }
+
+    ByteBuffer pendingBuffer() {
+        return pending;
+    }
+
+    @Override
+    public String toString() {
+        return "source '" + name + "' (fd " + fd + ")";
+    }
+}

@@ -1,0 +1,197 @@
+package dev.memlogd.daemon.query;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import dev.memlogd.core.ring.LogRing;
+import dev.memlogd.core.wire.EntryEncoder;
+import dev.memlogd.core.wire.QueryRequest;
+import dev.memlogd.daemon.follow.Followers;
+import dev.memlogd.daemon.follow.ReadPlan;
+import dev.memlogd.daemon.loop.Clock;
+import dev.memlogd.daemon.loop.KeyHandler;
+import dev.memlogd.daemon.loop.OwnLog;
+
+/**
+ * The query socket's handler: accepts clients, waits for each one's mode byte (and request
+ * line) as a {@link Handshake} with a deadline, then hands it to {@link Followers} with the
+ * {@link ReadPlan} its request asks for, or refuses it with a {@code memlogd} notice saying why.
+ *
+ * <p>Unlike LinuxKit, which reads the mode byte inside its accept loop (one silent client
+ * blocks every other), handshakes wait in the event loop. Out of fds on accept (EMFILE leaves
+ * the listening socket readable), accepting pauses for {@link #ACCEPT_PAUSE_NANOS} rather than
+ * spin, and says so. Event loop thread only.
+ */
+public final class QueryAcceptor implements KeyHandler {
+    /** Clients accepted per round at most, so that a flood of connections cannot starve the sources. */
+    static final int ACCEPTS_PER_ROUND = 64;
+    /** Connections accepted but still owing their mode byte; they also count against the fd reserve. */
+    public static final int MAX_PENDING_HANDSHAKES = 64;
+    static final long ACCEPT_PAUSE_NANOS = 1_000_000_000L;
+
+    private final ServerSocketChannel server;
+    private final SelectionKey acceptKey;
+    private final Selector selector;
+    private final LogRing ring;
+    private final Followers followers;
+    private final OwnLog ownLog;
+    private final Clock clock;
+    private final int maxClients;
+    private final long modeTimeoutMillis;
+    private final List<Handshake> handshakes = new ArrayList<>();
+    private long acceptPausedUntil;
+
+    /** Registers {@code server} (non-blocking from here) with {@code selector}. */
+    public QueryAcceptor(ServerSocketChannel server, Selector selector, LogRing ring, Followers followers,
+            OwnLog ownLog, Clock clock, int maxClients, long modeTimeoutMillis) throws IOException {
+        this.server = server;
+        this.selector = selector;
+        this.ring = ring;
+        this.followers = followers;
+        this.ownLog = ownLog;
+        this.clock = clock;
+        this.maxClients = maxClients;
+        this.modeTimeoutMillis = modeTimeoutMillis;
+        server.configureBlocking(false);
+        this.acceptKey = server.register(selector, SelectionKey.OP_ACCEPT, this);
+    }
+
+    @Override
+    public void onReady(SelectionKey key) {
+        for (int i = 0; i < ACCEPTS_PER_ROUND; i++) {
+            SocketChannel client;
+            try {
+                client = server.accept();
+            } catch (IOException e) {
+                acceptKey.interestOps(0);
+                acceptPausedUntil = System.nanoTime() + ACCEPT_PAUSE_NANOS;
+                ownLog.report("accept", "cannot accept query clients: " + e.getMessage() + "; retrying in 1 s");
+                return;
+            }
+            if (client == null) {
+                return;
+            }
+            startHandshake(client);
+        }
+    }
+
+    /** The query socket is the daemon's: a bug met accepting is logged by the loop, the socket kept. */
+    @Override
+    public void abandon() {
+    }
+
+    private void startHandshake(SocketChannel client) {
+        try {
+            client.configureBlocking(false);
+            // Over the client limit, a client is told so once it has sent its mode byte (see
+            // continueHandshake): refused at once, its write of the mode byte would fail (EPIPE)
+            // and it would never read why. Only a flood of silent connections is refused here.
+            if (handshakes.size() >= MAX_PENDING_HANDSHAKES) {
+                refuse(client, "too many connections waiting to send their mode byte (" + MAX_PENDING_HANDSHAKES + ")");
+                return;
+            }
+            Handshake handshake = new Handshake(client,
+                    System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(modeTimeoutMillis), this);
+            client.register(selector, SelectionKey.OP_READ, handshake);
+            handshakes.add(handshake);
+            // Most clients send their mode byte with the connect: finish now, not next round.
+            continueHandshake(handshake);
+        } catch (IOException e) {
+            closeQuietly(client);
+        }
+    }
+
+    /** Reads what the client sent; once its request is complete, makes it a follower or refuses it. */
+    void continueHandshake(Handshake handshake) {
+        QueryRequest request;
+        try {
+            request = handshake.read();
+        } catch (Handshake.Refused e) {
+            handshakes.remove(handshake);
+            refuse(handshake.channel, e.getMessage());
+            return;
+        } catch (IOException e) {
+            drop(handshake);
+            return;
+        }
+        if (request == null) {
+            return;
+        }
+        handshakes.remove(handshake);
+        if (followers.clientCount() >= maxClients) {
+            refuse(handshake.channel, "too many query clients (-max-clients " + maxClients + ")");
+            return;
+        }
+        followers.addClient(handshake.channel, handshake.channel.keyFor(selector), ReadPlan.of(request, ring));
+    }
+
+    /** Closes a handshake's connection without a word (the client has gone, or a bug). */
+    void drop(Handshake handshake) {
+        handshakes.remove(handshake);
+        closeQuietly(handshake.channel);
+    }
+
+    /** Tells the client why in one notice, then closes it; logs the refusal. */
+    private void refuse(SocketChannel client, String why) {
+        ByteBuffer notice = ByteBuffer.allocate(EntryEncoder.JSON.maxNoticeLength(why));
+        EntryEncoder.JSON.encodeNotice(notice, clock.nowNanos(), why, -1);
+        try {
+            client.write(notice.flip()); // best effort: one short line into an empty socket buffer
+            // Closing with unread input makes the kernel reset the connection, which can
+            // destroy the notice before the client reads it: read what was sent first.
+            ByteBuffer discard = ByteBuffer.allocate(4096);
+            for (int i = 0; i < 16 && client.read(discard.clear()) > 0; i++) {
+                // bounded: a client still sending after this gets the reset it asked for
+            }
+            client.shutdownOutput();
+        } catch (IOException e) {
+            // The client is already gone.
+        }
+        closeQuietly(client);
+        ownLog.report("query-refused", "query client refused: " + why);
+    }
+
+    /** Refuses every client whose mode byte (or request) is overdue. */
+    public void expireHandshakes(long nowNanos) {
+        for (Iterator<Handshake> it = handshakes.iterator(); it.hasNext();) {
+            Handshake handshake = it.next();
+            if (nowNanos - handshake.deadlineNanos >= 0) {
+                it.remove();
+                refuse(handshake.channel, "no mode byte (or request line) within " + modeTimeoutMillis + " ms");
+            }
+        }
+    }
+
+    /** Accepts again once an out-of-fds pause is over. */
+    public void resumeAccepting(long nowNanos) {
+        if (acceptPausedUntil != 0 && nowNanos - acceptPausedUntil >= 0) {
+            acceptPausedUntil = 0;
+            acceptKey.interestOps(SelectionKey.OP_ACCEPT);
+        }
+    }
+
+    /** The next handshake deadline or end of an accept pause ({@link System#nanoTime()}), or {@link Long#MAX_VALUE}. */
+    public long nextDeadline() {
+        long next = acceptPausedUntil != 0 ? acceptPausedUntil : Long.MAX_VALUE;
+        for (int i = 0; i < handshakes.size(); i++) {
+            next = Math.min(next, handshakes.get(i).deadlineNanos);
+        }
+        return next;
+    }
+
+    private static void closeQuietly(SocketChannel channel) {
+        try {
+            channel.close();
+        } catch (IOException e) {
+            // Nothing more to do for a channel we are dropping.
+        }
+    }
+}

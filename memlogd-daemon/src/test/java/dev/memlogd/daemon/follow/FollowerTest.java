@@ -1,0 +1,133 @@
+package dev.memlogd.daemon.follow;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.Pipe;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import dev.memlogd.core.ring.LogRing;
+import dev.memlogd.core.wire.EntryEncoder;
+import dev.memlogd.core.wire.LogEntry;
+import dev.memlogd.daemon.loop.Clock;
+import dev.memlogd.core.wire.EntryJsonParser;
+
+/** A follower over a real pipe: the pipe's kernel buffer stands in for a client's socket. */
+@Timeout(30)
+class FollowerTest {
+    private static final byte[] SOURCE = "src".getBytes(StandardCharsets.UTF_8);
+
+    private final LogRing ring = new LogRing(50, 1 << 20);
+    private final List<long[]> laps = new ArrayList<>();
+    private Pipe pipe;
+    private Follower follower;
+    private final StringBuilder received = new StringBuilder();
+
+    @BeforeEach
+    void open() throws IOException {
+        pipe = Pipe.open();
+        pipe.sink().configureBlocking(false);
+        pipe.source().configureBlocking(false);
+        follower = new Follower("test follower", pipe.sink(), ring, ReadPlan.followFromNow(ring), EntryEncoder.JSON,
+                16384, new Clock(), new Follower.Owner() {
+                    @Override
+                    public void lapped(Follower f, long missed, int count) {
+                        laps.add(new long[] {missed, count});
+                    }
+
+                    @Override
+                    public void finished(Follower f) {
+                    }
+                });
+    }
+
+    @AfterEach
+    void close() throws IOException {
+        follower.close();
+        pipe.source().close();
+    }
+
+    private void append(String line) {
+        byte[] bytes = line.getBytes(StandardCharsets.UTF_8);
+        ring.append(1L, SOURCE, SOURCE.length, ByteBuffer.wrap(bytes), 0, bytes.length, 0);
+    }
+
+    /** Reads what the pipe holds now. */
+    private void drain() throws IOException {
+        ByteBuffer buf = ByteBuffer.allocate(1 << 16);
+        while (pipe.source().read(buf.clear()) > 0) {
+            received.append(new String(buf.array(), 0, buf.position(), StandardCharsets.UTF_8));
+        }
+    }
+
+    private List<LogEntry> entries() {
+        List<LogEntry> entries = new ArrayList<>();
+        for (String line : received.toString().split("\n")) {
+            entries.add(EntryJsonParser.parse(line));
+        }
+        return entries;
+    }
+
+    @Test
+    void followerThatKeepsUpGetsEveryEntryAndNoNotice() throws IOException {
+        for (int i = 0; i < 200; i++) {
+            append("line " + i);
+            follower.pump();
+            drain();
+        }
+
+        assertEquals(200, entries().size());
+        assertTrue(laps.isEmpty());
+    }
+
+    @Test
+    void followerThatFallsBehindGetsDropMarkerThenTheOldestHeldEntries() throws IOException {
+        follower.pump();
+        for (int i = 0; i < 120; i++) {
+            append("line " + i);
+        }
+
+        follower.pump();
+        drain();
+
+        List<LogEntry> entries = entries();
+        assertEquals(70, entries.get(0).lost());
+        assertEquals("line 70", entries.get(1).msg());
+        assertEquals(51, entries.size());
+    }
+
+    @Test
+    void lapEpisodeIsReportedOnceWhenTheFollowerCatchesUp() throws IOException {
+        // Fill the pipe without lapping (fewer lines per round than the ring holds), until
+        // the follower has to wait for its channel; then flood the ring round after round.
+        for (int round = 0; !follower.waitsForWritable(); round++) {
+            for (int i = 0; i < 40; i++) {
+                append("fill " + round + " line " + i + " ".repeat(100));
+            }
+            follower.pump();
+        }
+        for (int round = 0; round < 400; round++) {
+            for (int i = 0; i < 60; i++) {
+                append("round " + round + " line " + i + " ".repeat(100));
+            }
+            follower.pump();
+        }
+        assertTrue(laps.isEmpty(), "no report while still behind: " + laps.size());
+
+        for (int i = 0; i < 1000 && !(follower.pump() || laps.size() > 0); i++) {
+            drain();
+        }
+
+        assertEquals(1, laps.size(), "one report for the episode");
+        assertTrue(laps.get(0)[0] > 0, "missed " + laps.get(0)[0] + " in " + laps.get(0)[1] + " laps");
+    }
+}

@@ -1,0 +1,179 @@
+package dev.memlogd.daemon.ingest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.Pipe;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.newsclub.net.unix.AFUNIXDatagramChannel;
+import org.newsclub.net.unix.FileDescriptorCast;
+
+import dev.memlogd.core.ring.LogRing;
+import dev.memlogd.core.ring.RecordDescriptor;
+import dev.memlogd.daemon.fd.FdChannels;
+import dev.memlogd.daemon.loop.Clock;
+import dev.memlogd.daemon.loop.KeyHandler;
+import dev.memlogd.daemon.loop.OwnLog;
+
+/** Ingest over real pipes and a real selector, driven round by round as the event loop does. */
+@Timeout(30)
+class IngestTest {
+    private static final int READ_CHUNK = 64;
+
+    private final LogRing ring = new LogRing(1000, 1 << 20);
+    private final Clock clock = new Clock();
+    private final Selector selector;
+    private final Ingest ingest;
+    private final List<Pipe> pipes = new ArrayList<>();
+
+    IngestTest() throws IOException {
+        selector = Selector.open();
+        ingest = new Ingest(ring, clock, new OwnLog(ring, clock, 1024), selector, READ_CHUNK, 1024);
+    }
+
+    @AfterEach
+    void close() throws IOException {
+        for (Pipe pipe : pipes) {
+            pipe.sink().close();
+            pipe.source().close();
+        }
+        selector.close();
+    }
+
+    /** A source whose writer has already written {@code text}. */
+    private Pipe source(String name, String text) throws IOException {
+        Pipe pipe = Pipe.open();
+        pipes.add(pipe);
+        pipe.source().configureBlocking(false);
+        pipe.sink().write(ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)));
+        ingest.add(name, name.getBytes(StandardCharsets.UTF_8), pipe.source(), -1);
+        return pipe;
+    }
+
+    /** One round of the event loop, as far as sources go: select, dispatch, read within the budget. */
+    private void round(long budget) throws IOException {
+        selector.selectNow(key -> ((KeyHandler) key.attachment()).onReady(key));
+        ingest.read(budget);
+    }
+
+    private List<String> entries(String source) {
+        List<String> lines = new ArrayList<>();
+        for (long seq = ring.oldestSeq(); seq < ring.nextSeq(); seq++) {
+            int offset = ring.recordOffset(seq);
+            ByteBuffer records = ring.buffer();
+            int sourceLength = records.getInt(RecordDescriptor.sourceLengthOffset(offset));
+            byte[] name = new byte[sourceLength];
+            records.get(RecordDescriptor.sourceOffset(offset), name);
+            if (source.equals(new String(name, StandardCharsets.UTF_8))) {
+                byte[] msg = new byte[records.getInt(RecordDescriptor.msgLengthOffset(offset))];
+                records.get(RecordDescriptor.msgOffset(offset, sourceLength), msg);
+                lines.add(new String(msg, StandardCharsets.UTF_8));
+            }
+        }
+        return lines;
+    }
+
+    private static String lines(String prefix, int count, int length) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < count; i++) {
+            String line = prefix + i;
+            sb.append(line).append("x".repeat(length - 1 - line.length())).append('\n');
+        }
+        return sb.toString();
+    }
+
+    @Test
+    void sourceThatNeverStopsWritingGetsOneReadChunkPerRoundAndCannotStarveAnother() throws IOException {
+        source("flood", lines("f", 40, READ_CHUNK / 2));
+        source("quiet", "hello\n");
+
+        round(Long.MAX_VALUE);
+        int floodAfterOne = entries("flood").size();
+        round(Long.MAX_VALUE);
+
+        assertEquals(2, floodAfterOne, "one read of -read-chunk bytes holds two 32-byte lines");
+        assertEquals(List.of("hello"), entries("quiet"));
+        assertEquals(4, entries("flood").size());
+    }
+
+    @Test
+    void readStoppedByTheBudgetCarriesOnWhereItStoppedWithNothingLostOrRepeated() throws IOException {
+        source("s", lines("l", 6, 10));
+
+        round(3);
+        boolean unreadAfterBudget = ingest.hasUnread();
+        round(Long.MAX_VALUE);
+
+        assertTrue(unreadAfterBudget, "the rest of the read waits in the read buffer");
+        assertEquals(List.of("l0xxxxxxx", "l1xxxxxxx", "l2xxxxxxx", "l3xxxxxxx", "l4xxxxxxx", "l5xxxxxxx"),
+                entries("s"));
+        assertFalse(ingest.hasUnread());
+    }
+
+    @Test
+    void parkedSourcesDoNotWakeTheSelectorAndAreReadOnceIngestGoesOn() throws IOException {
+        source("a", "one\n");
+        source("b", "two\n");
+        round(0);
+
+        ingest.park();
+        int readyWhileParked = selector.selectNow();
+        ingest.read(Long.MAX_VALUE);
+        int readyAfter = selector.selectNow();
+
+        assertEquals(0, readyWhileParked);
+        assertEquals(List.of("one"), entries("a"));
+        assertEquals(List.of("two"), entries("b"));
+        for (SelectionKey key : selector.keys()) {
+            assertEquals(SelectionKey.OP_READ, key.interestOps(), "read interest back after the read");
+        }
+        assertEquals(0, readyAfter, "both pipes drained");
+    }
+
+    @Test
+    void fdThatPollsReadableButReadsNothingIsClosedAfterThreeEmptyRounds() throws IOException {
+        Pipe.SourceChannel channel;
+        try (AFUNIXDatagramChannel datagram = AFUNIXDatagramChannel.open()) {
+            channel = FdChannels.readable(
+                    FileDescriptorCast.duplicating(datagram.getFileDescriptor()).getFileDescriptor());
+        }
+        // Closing junixsocket's channel shut the socket down: the copy polls readable and reads nothing.
+        channel.configureBlocking(false);
+        ingest.add("datagram", new byte[] {'d'}, channel, -1);
+
+        round(Long.MAX_VALUE);
+        round(Long.MAX_VALUE);
+        int openAfterTwo = ingest.sourceCount();
+        round(Long.MAX_VALUE);
+
+        assertEquals(1, openAfterTwo);
+        assertEquals(0, ingest.sourceCount());
+        assertFalse(channel.isOpen());
+        List<String> own = entries("memlogd");
+        assertEquals(1, own.size());
+        assertTrue(own.get(0).contains("polls readable but has nothing to read"), own.get(0));
+    }
+
+    @Test
+    void sourceAtEndOfInputGivesItsLastLineWithoutNewlineAndIsClosed() throws IOException {
+        Pipe pipe = source("s", "complete\npartial");
+        pipe.sink().close();
+
+        round(Long.MAX_VALUE);
+        round(Long.MAX_VALUE);
+
+        assertEquals(List.of("complete", "partial"), entries("s"));
+        assertEquals(0, ingest.sourceCount());
+    }
+}
