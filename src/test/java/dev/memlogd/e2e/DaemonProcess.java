@@ -309,6 +309,14 @@ final class DaemonProcess implements AutoCloseable {
         process.destroy();
     }
 
+    /** Sends SIGINT, as a Ctrl-C in the terminal that started it does. */
+    void sigint() throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-INT", Long.toString(pid())).inheritIO().start();
+        if (kill.waitFor() != 0) {
+            throw new IOException("kill -INT " + pid() + " failed: exit " + kill.exitValue());
+        }
+    }
+
     /** Kills the daemon with SIGKILL: no cleanup, as after a crash or the OOM killer. */
     void sigkill() {
         process.destroyForcibly();

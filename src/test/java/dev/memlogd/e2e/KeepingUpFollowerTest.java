@@ -27,6 +27,10 @@ import dev.memlogd.e2e.Sources.Source;
  * ingest waits for it (docs/architecture.md, "Readers that keep reading lose nothing").
  * The same flood with {@code -client-wait 0} (LinuxKit's behaviour) laps it, which shows
  * that the flood does outpace the reader.
+ *
+ * <p>Neither outcome may hinge on timing: the reader that keeps reading gets a
+ * {@code -client-wait} far above any pause of a loaded machine, and the reader of the
+ * {@code -client-wait 0} run reads nothing until the writers are done, so the ring must lap it.
  */
 @ExtendWith(DaemonOutputOnFailure.class)
 class KeepingUpFollowerTest {
@@ -36,8 +40,9 @@ class KeepingUpFollowerTest {
     @Test
     @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void followerThatKeepsReadingGetsEveryLineWhileWritersOutpaceIt() throws Exception {
-        try (DaemonProcess daemon = DaemonProcess.start("-max-lines", "50", "-client-buffer", "16384")) {
-            Flood flood = flood(daemon);
+        try (DaemonProcess daemon = DaemonProcess.start("-max-lines", "50", "-client-buffer", "16384",
+                "-client-wait", "600000")) {
+            Flood flood = flood(daemon, false);
 
             assertEquals(0, flood.lost, () -> "lost " + flood.lost + " in notices " + flood.notices);
             assertEquals(List.of(), flood.notices);
@@ -52,7 +57,7 @@ class KeepingUpFollowerTest {
     void sameFloodWithClientWaitZeroLapsTheFollowerAndSaysHowMuch() throws Exception {
         try (DaemonProcess daemon = DaemonProcess.start("-max-lines", "50", "-client-buffer", "16384",
                 "-client-wait", "0")) {
-            Flood flood = flood(daemon);
+            Flood flood = flood(daemon, true);
 
             int received = flood.received.values().stream().mapToInt(Integer::intValue).sum();
             assertTrue(flood.lost > 0, "the flood outpaces the reader: lost " + flood.lost);
@@ -71,8 +76,10 @@ class KeepingUpFollowerTest {
     /**
      * Connects a dump+follow reader, floods from {@link #SOURCES} writer threads, and reads
      * until every writer's last line arrived or every line is accounted for, checking per-source order on the way.
+     *
+     * @param writersFirst read nothing more until every writer has written its last line
      */
-    private static Flood flood(DaemonProcess daemon) throws Exception {
+    private static Flood flood(DaemonProcess daemon, boolean writersFirst) throws Exception {
         Flood flood = new Flood();
         try (QueryClient follower = QueryClient.open(daemon.querySocket(), LinuxKit.MODE_DUMP_FOLLOW)) {
             // The dump holds memlogd's start entry: once it is read, the follower is registered.
@@ -85,6 +92,11 @@ class KeepingUpFollowerTest {
                 Thread writer = new Thread(() -> write(source, flood.writeErrors), "writer " + s);
                 writer.start();
                 writers.add(writer);
+            }
+            if (writersFirst) {
+                for (Thread writer : writers) {
+                    writer.join();
+                }
             }
             Map<String, Integer> next = new HashMap<>();
             // Each writer's last line is "done". The reader stops when it has every "done" or

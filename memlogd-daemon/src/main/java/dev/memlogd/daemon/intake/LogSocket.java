@@ -64,6 +64,9 @@ public final class LogSocket implements Closeable {
         this.name = new byte[maxNameLength + 1];
         channel.configureBlocking(false);
         channel.setAncillaryReceiveBufferSize(256);
+        // junixsocket unlinks a bound datagram socket's file when it closes it: an inherited
+        // socket's file belongs to whoever passed the fd, and our own is removed by close().
+        channel.socket().setDeleteOnClose(false);
     }
 
     /** Binds a new socket at {@code path}, replacing a stale socket file nobody listens on. */

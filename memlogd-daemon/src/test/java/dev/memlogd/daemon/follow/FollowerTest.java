@@ -130,4 +130,40 @@ class FollowerTest {
         assertEquals(1, laps.size(), "one report for the episode");
         assertTrue(laps.get(0)[0] > 0, "missed " + laps.get(0)[0] + " in " + laps.get(0)[1] + " laps");
     }
+
+    /** Fills the pipe, floods the ring until the follower is lapped, then drains until it has caught up. */
+    private void lapThenCatchUp() throws IOException {
+        for (int round = 0; !follower.waitsForWritable(); round++) {
+            for (int i = 0; i < 40; i++) {
+                append("fill " + round + " line " + i + " ".repeat(100));
+            }
+            follower.pump();
+        }
+        for (int i = 0; i < 60; i++) {
+            append("flood line " + i + " ".repeat(100));
+        }
+        follower.pump();
+        while (follower.waitsForWritable() || follower.nextSeq() != ring.nextSeq()) {
+            drain();
+            follower.pump();
+        }
+        drain();
+    }
+
+    @Test
+    void secondLapEpisodeWithinTenSecondsIsAddedUpAndReportedWhenTheReaderLeaves() throws IOException {
+        lapThenCatchUp();
+        int reportsAfterFirst = laps.size();
+        long missedFirst = laps.get(0)[0];
+
+        lapThenCatchUp();
+        int reportsAfterSecond = laps.size();
+        follower.close();
+
+        assertEquals(1, reportsAfterFirst);
+        assertEquals(1, reportsAfterSecond, "no second report within " + Follower.LAP_REPORT_INTERVAL_NANOS + " ns");
+        assertEquals(2, laps.size(), "the held-back episode is reported when the reader leaves");
+        assertTrue(laps.get(1)[0] > 0 && laps.get(1)[1] == 1, "missed " + laps.get(1)[0] + " in " + laps.get(1)[1]
+                + " laps; first episode missed " + missedFirst);
+    }
 }

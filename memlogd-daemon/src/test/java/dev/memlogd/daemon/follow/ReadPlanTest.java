@@ -1,0 +1,96 @@
+package dev.memlogd.daemon.follow;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import dev.memlogd.core.ring.LogRing;
+import dev.memlogd.core.wire.QueryRequest;
+
+/** What each request reads of a ring holding seq 11..30 (10 evicted), sources a and b alternating. */
+class ReadPlanTest {
+    private final LogRing ring = new LogRing(20, 1 << 20);
+
+    ReadPlanTest() {
+        for (int i = 1; i <= 30; i++) {
+            byte[] source = (i % 2 == 0 ? "a" : "b").getBytes(StandardCharsets.UTF_8);
+            ring.append(i, source, 1, ByteBuffer.wrap(new byte[] {'m'}), 0, 1, 0);
+        }
+    }
+
+    private static QueryRequest request(boolean dump, boolean follow, long after, int tail, String... sources) {
+        return new QueryRequest(dump, follow, after, tail, List.of(sources));
+    }
+
+    @Test
+    void dumpReadsEveryHeldEntryAndEndsWhereTheRingEndedWhenAsked() {
+        ReadPlan plan = ReadPlan.of(request(true, false, -1, -1), ring);
+
+        assertEquals(11, plan.startSeq());
+        assertFalse(plan.follow());
+        assertEquals(31, plan.dumpEndSeq());
+        assertSame(SourceFilter.ALL, plan.sources());
+        assertNull(plan.gap().notice());
+    }
+
+    @Test
+    void followAloneStartsWithTheNextEntry() {
+        ReadPlan plan = ReadPlan.of(request(false, true, -1, -1), ring);
+
+        assertEquals(31, plan.startSeq());
+        assertTrue(plan.follow());
+    }
+
+    @Test
+    void resumeAfterAHeldSeqStartsRightAfterItWithNoGap() {
+        ReadPlan plan = ReadPlan.of(request(true, true, 20, -1), ring);
+
+        assertEquals(21, plan.startSeq());
+        assertEquals(new ReadPlan.NoGap(), plan.gap());
+    }
+
+    @Test
+    void resumeAfterAnEvictedSeqStartsAtTheOldestAndCountsWhatWasEvicted() {
+        ReadPlan plan = ReadPlan.of(request(true, true, 4, -1), ring);
+
+        assertEquals(11, plan.startSeq());
+        assertEquals(new ReadPlan.Evicted(4, 6), plan.gap());
+        assertEquals(6, plan.gap().lost());
+        assertTrue(plan.gap().notice().startsWith("6 entries after seq 4 were evicted"), plan.gap().notice());
+    }
+
+    @Test
+    void resumeAfterASeqNeverGivenOutSendsEverythingAndSaysTheDaemonRestarted() {
+        ReadPlan plan = ReadPlan.of(request(true, true, 31, -1), ring);
+
+        assertEquals(11, plan.startSeq());
+        assertEquals(new ReadPlan.UnknownSeq(31), plan.gap());
+        assertEquals(-1, plan.gap().lost());
+        assertTrue(plan.gap().notice().contains("restarted"), plan.gap().notice());
+    }
+
+    @Test
+    void tailCountsOnlyTheWantedSources() {
+        ReadPlan plan = ReadPlan.of(request(true, false, -1, 3, "a"), ring);
+
+        // The last three entries of source a are seq 26, 28 and 30.
+        assertEquals(26, plan.startSeq());
+        assertTrue(plan.sources().matches(ring.buffer(), ring.recordOffset(26)));
+        assertFalse(plan.sources().matches(ring.buffer(), ring.recordOffset(27)));
+    }
+
+    @Test
+    void tailLongerThanTheRingStartsAtTheOldest() {
+        ReadPlan plan = ReadPlan.of(request(true, false, -1, 1000), ring);
+
+        assertEquals(11, plan.startSeq());
+    }
+}
