@@ -4,8 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.File;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -91,5 +94,62 @@ class DaemonizeTest {
             assertTrue(stderr.contains("another process is listening on " + live.logSocket()), stderr);
             assertTrue(DaemonProcess.querySocketAnswers(live.querySocket()), "the live daemon still answers");
         }
+    }
+
+    @Test
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void goTrueSpellingDaemonizes() throws Exception {
+        Path log = dir.resolve("log.sock");
+        Path query = dir.resolve("q.sock");
+
+        Process launcher = startLauncher("-daemonize=T", "-socket-log", log.toString(),
+                "-socket-query", query.toString());
+        assertTrue(launcher.waitFor(30, TimeUnit.SECONDS), "memlogd -daemonize=T still running after 30 s");
+
+        List<String> daemons = ProcessHandle.allProcesses()
+                .map(p -> p.info().commandLine().orElse(""))
+                .filter(c -> c.contains(dir.toString()))
+                .collect(Collectors.toList());
+
+        assertEquals(0, launcher.exitValue(), output());
+        assertTrue(DaemonProcess.logSocketAccepts(log), "log socket accepts when -daemonize=T returns");
+        assertTrue(DaemonProcess.querySocketAnswers(query), "query socket answers when -daemonize=T returns");
+        // One JVM, started in the background by the launcher (ready pipe on fd 3), not the JVM's
+        // own fallback for -daemonize, which would have meant a foreground JVM starting a second.
+        assertEquals(1, daemons.size(), daemons.toString());
+        assertTrue(daemons.get(0).contains("-ready-fd=3"), daemons.toString());
+    }
+
+    @Test
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void goFalseSpellingStaysInTheForeground() throws Exception {
+        Path log = dir.resolve("log.sock");
+        Path query = dir.resolve("q.sock");
+
+        Process launcher = startLauncher("-daemonize=F", "-socket-log", log.toString(),
+                "-socket-query", query.toString(), "-no-console");
+        Await.await(() -> DaemonProcess.logSocketAccepts(log) && DaemonProcess.querySocketAnswers(query),
+                Duration.ofSeconds(30), "both sockets of memlogd -daemonize=F accept");
+
+        boolean alive = launcher.isAlive();
+        String cmdline = alive ? Files.readString(Path.of("/proc", Long.toString(launcher.pid()), "cmdline")) : "";
+
+        assertTrue(alive, "the launcher returned: " + output());
+        // In the foreground the launcher execs the daemon's JVM itself, without the ready pipe.
+        assertTrue(cmdline.contains("memlogd.jar") && !cmdline.contains("-ready-fd"), cmdline);
+    }
+
+    private Process startLauncher(String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(DaemonProcess.bin("memlogd").toString()));
+        command.addAll(List.of(args));
+        return new ProcessBuilder(command)
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                .redirectOutput(dir.resolve("stdout.txt").toFile())
+                .redirectError(dir.resolve("stderr.txt").toFile())
+                .start();
+    }
+
+    private String output() throws IOException {
+        return Files.readString(dir.resolve("stdout.txt")) + Files.readString(dir.resolve("stderr.txt"));
     }
 }

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
+import dev.memlogd.core.cli.FastFlags;
 import dev.memlogd.core.cli.GoBoolean;
 import dev.memlogd.core.cli.GoFlagSyntax;
 import dev.memlogd.core.cli.VersionProvider;
@@ -189,81 +190,19 @@ public final class MemlogdCommand implements Callable<Integer> {
     }
 
     /**
-     * The fast path to {@code bind}: sets the flags of an ordinary command line without
-     * building picocli's model, which takes ~75 ms of a cold JVM (its classes are Java 5 class
-     * files, which CDS cannot archive). Handles only what init passes: known flags in Go syntax
-     * ({@code -flag value}, {@code -flag=value}, {@code --flag}), decimal numbers, Go booleans.
-     * Anything else ({@code --help}, a typo, a bad value, an argument) returns false, and
-     * {@link #main} leaves the whole command line to picocli, so help, errors and exit codes
-     * are picocli's. {@code MemlogdCommandTest} checks that every picocli option is handled
-     * here and gives the same values.
+     * The fast path to {@code bind}: sets the flags of an ordinary command line from the
+     * {@code @Option} fields above without building picocli's model, which is the costly part
+     * of a cold start (docs/PERFORMANCE.md, startup). {@link FastFlags} reads those
+     * annotations, so the fields are the only list of flags. Anything it does not handle
+     * ({@code --help}, a typo, a bad value, an argument) returns false, and {@link #main}
+     * leaves the whole command line to picocli, so help, errors and exit codes are picocli's.
+     * {@code MemlogdCommandTest} checks that every picocli option is handled here and gives
+     * the same values.
      *
      * @return true when every argument was a flag handled here
      */
     boolean parseFast(String[] args) {
-        for (int i = 0; i < args.length; i++) {
-            String arg = args[i];
-            if (!arg.startsWith("-") || arg.equals("-") || arg.equals("--")) {
-                return false;
-            }
-            String name = arg.startsWith("--") ? arg.substring(2) : arg.substring(1);
-            String value = null;
-            int eq = name.indexOf('=');
-            if (eq >= 0) {
-                value = name.substring(eq + 1);
-                name = name.substring(0, eq);
-            }
-            if (name.equals("daemonize") || name.equals("no-console")) {
-                Boolean b = value == null ? Boolean.TRUE : GoBoolean.parse(value);
-                if (b == null) {
-                    return false;
-                }
-                if (name.equals("daemonize")) {
-                    daemonize = b;
-                } else {
-                    noConsole = b;
-                }
-                continue;
-            }
-            if (value == null) {
-                if (i + 1 >= args.length) {
-                    return false;
-                }
-                value = args[++i];
-            }
-            if (!setFast(name, value)) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private boolean setFast(String name, String value) {
-        switch (name) {
-            case "socket-log": logSocket = Path.of(value); return !value.isEmpty();
-            case "socket-query": querySocket = Path.of(value); return !value.isEmpty();
-            default: break;
-        }
-        if (!value.matches("-?[0-9]{1,18}")) {
-            return false; // left to picocli: its converters and messages
-        }
-        long n = Long.parseLong(value);
-        boolean isInt = n == (int) n;
-        switch (name) {
-            case "fd-log": logFd = (int) n; return isInt;
-            case "fd-query": queryFd = (int) n; return isInt;
-            case "max-lines": maxLines = (int) n; return isInt;
-            case "max-line-len": maxLineLength = (int) n; return isInt;
-            case "max-bytes": maxBytes = (int) n; return isInt;
-            case "max-sources": maxSources = (int) n; return isInt;
-            case "max-clients": maxClients = (int) n; return isInt;
-            case "client-buffer": clientBuffer = (int) n; return isInt;
-            case "read-chunk": readChunk = (int) n; return isInt;
-            case "ready-fd": readyFd = (int) n; return isInt;
-            case "mode-timeout": modeTimeoutMillis = n; return true;
-            case "client-wait": clientWaitMillis = n; return true;
-            default: return false;
-        }
+        return FastFlags.parse(this, args);
     }
 
     /** Parses, runs, exits. */

@@ -1,6 +1,7 @@
 package dev.memlogd.core.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 import org.junit.jupiter.api.Test;
 
@@ -31,5 +32,18 @@ class GoBooleanTest {
     @Test
     void otherValueIsAUsageError() {
         assertEquals(ExitCodes.USAGE, new ProbeCommand().run("-f=maybe"));
+    }
+
+    @Test
+    void theSpellingListsAreGosAndNothingElseIsABoolean() {
+        for (String spelling : GoBoolean.TRUE_SPELLINGS) {
+            assertEquals(Boolean.TRUE, GoBoolean.parse(spelling), spelling);
+        }
+        for (String spelling : GoBoolean.FALSE_SPELLINGS) {
+            assertEquals(Boolean.FALSE, GoBoolean.parse(spelling), spelling);
+        }
+        for (String other : new String[] {"", "yes", "no", "tRUE", "fALSE", "2", " true", "on"}) {
+            assertNull(GoBoolean.parse(other), other);
+        }
     }
 }

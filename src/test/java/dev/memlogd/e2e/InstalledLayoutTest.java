@@ -1,0 +1,93 @@
+package dev.memlogd.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * {@code bin/memlogd} in an installed layout ({@code ROOT/bin/memlogd}, {@code ROOT/lib/memlogd.jar}),
+ * as README.md tells to put it in an image: it finds the flags fragment the build writes next
+ * to the jar ({@code memlogd-flags.sh}), and without it says to build rather than guess.
+ */
+class InstalledLayoutTest {
+    private Path root;
+
+    @BeforeEach
+    void installWithoutStartupAids() throws Exception {
+        root = Files.createTempDirectory("memlogd-installed-");
+        Files.createDirectories(root.resolve("bin"));
+        Files.createDirectories(root.resolve("lib"));
+        for (String launcher : List.of("memlogd", "launcher-lib.sh")) {
+            Files.copy(DaemonProcess.bin(launcher), root.resolve("bin").resolve(launcher));
+        }
+        assertTrue(root.resolve("bin/memlogd").toFile().setExecutable(true));
+        Files.copy(DaemonProcess.home().resolve("memlogd-daemon/target/memlogd.jar"),
+                root.resolve("lib/memlogd.jar"));
+    }
+
+    /** Stops a daemon this test started in the background: found by the temp root in its command line. */
+    @AfterEach
+    void stopBackgroundDaemon() throws Exception {
+        List<ProcessHandle> ours = ProcessHandle.allProcesses()
+                .filter(p -> p.info().commandLine().map(c -> c.contains(root.toString())).orElse(false))
+                .collect(Collectors.toList());
+        for (ProcessHandle process : ours) {
+            process.destroy();
+        }
+        for (ProcessHandle process : ours) {
+            try {
+                process.onExit().get(10, TimeUnit.SECONDS);
+            } catch (TimeoutException e) {
+                process.destroyForcibly();
+            }
+        }
+        DaemonProcess.deleteRecursively(root);
+    }
+
+    private Process launch() throws Exception {
+        return new ProcessBuilder(root.resolve("bin/memlogd").toString(), "-daemonize",
+                "-socket-log", root.resolve("log.sock").toString(), "-socket-query", root.resolve("q.sock").toString())
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                .redirectOutput(root.resolve("stdout.txt").toFile())
+                .redirectError(root.resolve("stderr.txt").toFile())
+                .start();
+    }
+
+    @Test
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void daemonizesWithTheFlagsFragmentInLib() throws Exception {
+        Files.copy(DaemonProcess.home().resolve("memlogd-daemon/target/memlogd-flags.sh"),
+                root.resolve("lib/memlogd-flags.sh"));
+
+        Process launcher = launch();
+        assertTrue(launcher.waitFor(30, TimeUnit.SECONDS), "memlogd -daemonize still running after 30 s");
+
+        assertEquals(0, launcher.exitValue(), Files.readString(root.resolve("stderr.txt")));
+        assertTrue(DaemonProcess.logSocketAccepts(root.resolve("log.sock")), "log socket accepts");
+        assertTrue(DaemonProcess.querySocketAnswers(root.resolve("q.sock")), "query socket answers");
+    }
+
+    @Test
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void withoutTheFlagsFragmentTheLauncherSaysToBuildInOneLine() throws Exception {
+        Process launcher = launch();
+        assertTrue(launcher.waitFor(30, TimeUnit.SECONDS), "memlogd still running after 30 s");
+
+        String stderr = Files.readString(root.resolve("stderr.txt"));
+        assertEquals(1, launcher.exitValue(), stderr);
+        assertEquals("memlogd: " + root.resolve("lib/memlogd-flags.sh") + " not found; build first:"
+                + " mvn -q package -DskipTests\n", stderr);
+    }
+}
