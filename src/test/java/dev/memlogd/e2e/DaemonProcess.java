@@ -282,6 +282,13 @@ final class DaemonProcess implements AutoCloseable {
                 "daemon's fd count back to its baseline of " + baseline.size() + ": " + baseline);
     }
 
+    /** CPU ticks (100 = one core busy) the daemon uses in a 1 s window. */
+    long cpuTicksPerSecond() throws IOException {
+        long before = cpuTicks();
+        Await.measurementWindow(Duration.ofSeconds(1));
+        return cpuTicks() - before;
+    }
+
     /** utime + stime of the daemon, all threads, in clock ticks ({@code /proc/PID/stat} fields 14, 15). */
     long cpuTicks() throws IOException {
         String stat = Files.readString(proc("stat"));

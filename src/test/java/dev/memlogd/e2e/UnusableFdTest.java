@@ -30,13 +30,6 @@ class UnusableFdTest extends DaemonPerTest {
         RawDatagrams.sendWithoutFd(daemon.logSocket(), marker.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** CPU ticks the daemon uses in a 1 s window. */
-    private long ticksPerSecond() throws Exception {
-        long before = daemon.cpuTicks();
-        Await.measurementWindow(Duration.ofSeconds(1));
-        return daemon.cpuTicks() - before;
-    }
-
     @Test
     @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void characterDeviceEpollCannotWatchIsRefusedSayingSo() throws Exception {
@@ -64,7 +57,7 @@ class UnusableFdTest extends DaemonPerTest {
         daemon.awaitOwnMessage("'after-datagram-socket'");
 
         // A quiet second may take a moment after the JVM's start (JIT, GC); a busy loop never has one.
-        Await.awaitValue(this::ticksPerSecond, ticks -> ticks < 5, Duration.ofSeconds(5),
+        Await.awaitValue(daemon::cpuTicksPerSecond, ticks -> ticks < 5, Duration.ofSeconds(5),
                 "a 1 s window in which the daemon uses < 5 CPU ticks (100 = one core busy)");
         daemon.awaitOwnMessage("'datagram-socket'");
     }

@@ -1,0 +1,55 @@
+package dev.memlogd.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import dev.memlogd.core.client.QueryClient;
+import dev.memlogd.core.wire.LinuxKit;
+import dev.memlogd.core.wire.LogEntry;
+
+/**
+ * Out of fds on accept: EMFILE leaves the listening socket readable, so a daemon that retried
+ * at once would spin. It pauses accepting for a second, says so in its log, and accepts again
+ * once fds are free. Provoked with more following clients than the fd limit (200, and a
+ * {@code -max-clients} above it, so the client limit is not what refuses them).
+ */
+@ExtendWith(DaemonOutputOnFailure.class)
+class AcceptOutOfFdsTest {
+    private static final int LIMIT = 200;
+
+    @Test
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void acceptPausesWhenOutOfFdsSaysSoAndServesClientsAgainOnceFdsAreFree() throws Exception {
+        List<QueryClient> clients = new ArrayList<>();
+        try (DaemonProcess daemon = DaemonProcess.startInShell("ulimit -n " + LIMIT, "-max-clients", "1000")) {
+            assertEquals(LIMIT, daemon.maxOpenFiles());
+            try {
+                // More than the daemon can hold; those it cannot accept wait in the listen backlog.
+                for (int i = 0; i < LIMIT; i++) {
+                    clients.add(QueryClient.open(daemon.querySocket(), LinuxKit.MODE_FOLLOW));
+                }
+                Await.await(() -> daemon.openFdCount() >= LIMIT - 2, "the daemon at its fd limit");
+                // Clients wait in the backlog, so the socket stays readable: only the pause keeps
+                // the loop from spinning on accept. A quiet second within the deadline shows it.
+                Await.awaitValue(daemon::cpuTicksPerSecond, ticks -> ticks < 20, Duration.ofSeconds(10),
+                        "a 1 s window in which the daemon at its fd limit uses < 20 CPU ticks");
+            } finally {
+                for (QueryClient client : clients) {
+                    client.close();
+                }
+            }
+
+            LogEntry pause = daemon.awaitOwnMessage("cannot accept query clients", "retrying in 1 s");
+
+            assertTrue(pause.msg().contains("Too many open files"), pause.msg());
+        }
+    }
+}
