@@ -130,32 +130,33 @@ public final class MemlogdCommand implements Callable<Integer> {
             // Started as `java -jar memlogd.jar -daemonize` rather than through bin/memlogd.
             return Daemonizer.spawnAndWait(err);
         }
-        Daemon loop;
+        Daemon daemon;
         try {
-            loop = Daemon.open(config);
+            daemon = Daemon.open(config);
         } catch (IOException | RuntimeException e) {
             return cannotStart(e, err);
         }
         // Both sockets accept from here on. The self-test of the JDK internals the loop relies
-        // on runs after binding, not before: it takes ~30 ms of a cold JVM, and init waits for
-        // the sockets, not for the test. A failure still stops the daemon before READY.
+        // on runs after binding, not before: init waits for the sockets, not for the test, which
+        // is a noticeable part of a cold start (docs/PERFORMANCE.md). A failure still stops the
+        // daemon before READY.
         try {
             FdChannels.selfTest();
         } catch (IOException | RuntimeException e) {
-            loop.close();
+            daemon.close();
             return cannotStart(e, err);
         }
-        loop.ownMessage("memlogd " + new VersionProvider().getVersion()[0] + " started on JDK "
-                + Runtime.version() + ": log " + loop.logSocketName() + ", query " + loop.querySocketName()
-                + ", max-lines " + maxLines + ", max-bytes " + maxBytes + ", sources at once " + loop.sourceBudget()
-                + (loop.sourceBudget() < maxSources ? " (fewer than -max-sources " + maxSources
+        daemon.ownMessage("memlogd " + new VersionProvider().getVersion()[0] + " started on JDK "
+                + Runtime.version() + ": log " + daemon.logSocketName() + ", query " + daemon.querySocketName()
+                + ", max-lines " + maxLines + ", max-bytes " + maxBytes + ", sources at once " + daemon.sourceBudget()
+                + (daemon.sourceBudget() < maxSources ? " (fewer than -max-sources " + maxSources
                         + ": the process fd limit is " + FdBudget.fdLimit() + ")" : ""));
         Daemonizer.reportReady(readyFd, "READY");
         // SIGTERM/SIGINT stop the loop, which cleans up, and main returns 0: a clean stop.
         // The shutdown hook covers anything else that ends the JVM (System.exit elsewhere).
-        StopSignals.onStop(loop::requestStop);
-        Runtime.getRuntime().addShutdownHook(new Thread(loop::stopAndAwait, "memlogd-shutdown"));
-        loop.run();
+        StopSignals.onStop(daemon::requestStop);
+        Runtime.getRuntime().addShutdownHook(new Thread(daemon::stopAndAwait, "memlogd-shutdown"));
+        daemon.run();
         return 0;
     }
 
