@@ -20,7 +20,7 @@ import org.newsclub.net.unix.AFUNIXSocketAddress;
  * Measures its startup (exec until both sockets accept) and samples {@code /proc/PID} every
  * 100 ms: CPU time (utime + stime), peak RSS (VmHWM), and the largest RssAnon and thread count seen.
  */
-final class DaemonProcess implements AutoCloseable {
+final class BenchDaemon implements AutoCloseable {
     private static final long TICK_NANOS = 10_000_000L; // USER_HZ is 100 on Linux (getconf CLK_TCK)
 
     final Path logSocket;
@@ -32,7 +32,7 @@ final class DaemonProcess implements AutoCloseable {
     private volatile long maxRssAnonKib;
     private volatile boolean stop;
 
-    private DaemonProcess(Path logSocket, Path querySocket, Process process, long startupNanos) {
+    private BenchDaemon(Path logSocket, Path querySocket, Process process, long startupNanos) {
         this.logSocket = logSocket;
         this.querySocket = querySocket;
         this.process = process;
@@ -43,7 +43,7 @@ final class DaemonProcess implements AutoCloseable {
     }
 
     /** Starts {@code command} (which must bind {@code logSocket} and {@code querySocket}) and waits until both accept. */
-    static DaemonProcess start(List<String> command, Path logSocket, Path querySocket, Path stderr)
+    static BenchDaemon start(List<String> command, Path logSocket, Path querySocket, Path stderr)
             throws IOException, InterruptedException {
         long t0 = System.nanoTime();
         Process process = new ProcessBuilder(command)
@@ -67,7 +67,7 @@ final class DaemonProcess implements AutoCloseable {
                 Thread.sleep(0, 100_000);
             }
         }
-        return new DaemonProcess(logSocket, querySocket, process, System.nanoTime() - t0);
+        return new BenchDaemon(logSocket, querySocket, process, System.nanoTime() - t0);
     }
 
     /** memlogd from its launcher, in the foreground, on temp sockets, with {@code flags}. */
@@ -81,7 +81,7 @@ final class DaemonProcess implements AutoCloseable {
     /** Compiles the null daemon's C source (a resource of this jar) with {@code cc -O2} into {@code dir}. */
     static Path compileNullDaemon(Path dir) throws IOException, InterruptedException {
         Path source = dir.resolve("nulld.c");
-        try (var in = DaemonProcess.class.getResourceAsStream("/nulld.c")) {
+        try (var in = BenchDaemon.class.getResourceAsStream("/nulld.c")) {
             if (in == null) {
                 throw new IOException("nulld.c is not in the jar");
             }

@@ -23,7 +23,7 @@ import dev.memlogd.core.client.LogStream;
  *     init does) and sent, our copy closed; we write to the write end.</li>
  * </ul>
  */
-final class Sources {
+final class BenchSources {
     enum Kind { socketpair, fifo }
 
     /** A source's writing end. One thread writes. */
@@ -31,7 +31,7 @@ final class Sources {
         void write(byte[] bytes, int offset, int length) throws IOException;
     }
 
-    private Sources() {
+    private BenchSources() {
     }
 
     /** Opens {@code count} sources named {@link Verifier#sourceName}(i), sent to {@code logSocket}. */
