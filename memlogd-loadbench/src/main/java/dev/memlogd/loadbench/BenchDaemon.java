@@ -8,12 +8,15 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
-import org.newsclub.net.unix.AFUNIXDatagramSocket;
-import org.newsclub.net.unix.AFUNIXSocketAddress;
+import dev.memlogd.testkit.Await;
+import dev.memlogd.testkit.ProcFs;
+import dev.memlogd.testkit.Processes;
+import dev.memlogd.testkit.SocketProbes;
 
 /**
  * The daemon under test as a child process: memlogd from its launcher, or the null daemon.
@@ -22,6 +25,9 @@ import org.newsclub.net.unix.AFUNIXSocketAddress;
  */
 final class BenchDaemon implements AutoCloseable {
     private static final long TICK_NANOS = 10_000_000L; // USER_HZ is 100 on Linux (getconf CLK_TCK)
+    private static final Duration START_DEADLINE = Duration.ofSeconds(30);
+    /** Between two probes of the sockets while the daemon starts: the resolution of the startup time. */
+    private static final Duration START_PROBE_PAUSE = Duration.ofNanos(100_000);
 
     final Path logSocket;
     final Path querySocket; // memlogd's query socket, or the null daemon's stats socket
@@ -50,22 +56,28 @@ final class BenchDaemon implements AutoCloseable {
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .redirectError(stderr.toFile())
                 .start();
-        long deadline = t0 + TimeUnit.SECONDS.toNanos(30);
-        boolean logReady = false;
-        boolean queryReady = false;
-        while (!(logReady && queryReady)) {
-            if (!process.isAlive()) {
-                throw new IOException("the daemon exited (" + process.exitValue() + "): " + Files.readString(stderr));
-            }
-            if (System.nanoTime() > deadline) {
-                process.destroyForcibly();
-                throw new IOException("the daemon's sockets did not accept within 30 s: " + command);
-            }
-            logReady = logReady || datagramAccepts(logSocket);
-            queryReady = queryReady || streamAccepts(querySocket);
-            if (!(logReady && queryReady)) {
-                Thread.sleep(0, 100_000);
-            }
+        // Each socket is probed until it has accepted once.
+        AtomicBoolean logReady = new AtomicBoolean();
+        AtomicBoolean queryReady = new AtomicBoolean();
+        try {
+            Await.awaitValue(() -> {
+                if (!process.isAlive()) {
+                    return true;
+                }
+                if (!logReady.get()) {
+                    logReady.set(SocketProbes.datagramConnects(logSocket));
+                }
+                if (!queryReady.get()) {
+                    queryReady.set(SocketProbes.streamConnects(querySocket));
+                }
+                return logReady.get() && queryReady.get();
+            }, done -> done, START_DEADLINE, START_PROBE_PAUSE, "both sockets of " + command + " accept");
+        } catch (AssertionError e) {
+            process.destroyForcibly();
+            throw new IOException("the daemon did not start: " + e.getMessage(), e);
+        }
+        if (!(logReady.get() && queryReady.get())) {
+            throw new IOException("the daemon exited (" + process.exitValue() + "): " + Files.readString(stderr));
         }
         return new BenchDaemon(logSocket, querySocket, process, System.nanoTime() - t0);
     }
@@ -127,14 +139,7 @@ final class BenchDaemon implements AutoCloseable {
 
     /** utime + stime of process {@code pid}, in nanoseconds. */
     static long processCpuNanos(long pid) throws IOException {
-        return statCpuNanos(Files.readString(Path.of("/proc/" + pid + "/stat")));
-    }
-
-    private static long statCpuNanos(String stat) {
-        // Fields after the command name, which is in parentheses and may hold spaces.
-        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]); // fields 14 and 15 of stat
-        return ticks * TICK_NANOS;
+        return ProcFs.cpuTicks(pid) * TICK_NANOS;
     }
 
     /**
@@ -144,11 +149,11 @@ final class BenchDaemon implements AutoCloseable {
      */
     long jitCpuNanos() throws IOException {
         long total = 0;
-        try (java.util.stream.Stream<Path> tasks = Files.list(Path.of("/proc/" + pid() + "/task"))) {
+        try (java.util.stream.Stream<Path> tasks = Files.list(ProcFs.file(pid(), "task"))) {
             for (Path task : tasks.toList()) {
                 try {
                     if (Files.readString(task.resolve("comm")).contains("Compiler")) {
-                        total += statCpuNanos(Files.readString(task.resolve("stat")));
+                        total += ProcFs.cpuTicks(task.resolve("stat")) * TICK_NANOS;
                     }
                 } catch (IOException e) {
                     // The thread ended meanwhile.
@@ -185,12 +190,7 @@ final class BenchDaemon implements AutoCloseable {
     }
 
     private long statusValue(String key) throws IOException {
-        for (String line : Files.readAllLines(Path.of("/proc/" + pid() + "/status"))) {
-            if (line.startsWith(key)) {
-                return Long.parseLong(line.substring(key.length()).trim().split("\\s+")[0]);
-            }
-        }
-        throw new IOException(key + " not in /proc/" + pid() + "/status");
+        return ProcFs.statusValue(pid(), key);
     }
 
     private void sample() {
@@ -205,31 +205,10 @@ final class BenchDaemon implements AutoCloseable {
         }
     }
 
-    private static boolean datagramAccepts(Path socket) {
-        try (AFUNIXDatagramSocket s = AFUNIXDatagramSocket.newInstance()) {
-            s.connect(AFUNIXSocketAddress.of(socket));
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    private static boolean streamAccepts(Path socket) {
-        try (SocketChannel s = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-            s.connect(UnixDomainSocketAddress.of(socket));
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
     /** Stops the daemon (SIGTERM, then SIGKILL after 5 s). */
     @Override
     public void close() throws InterruptedException {
         stop = true;
-        process.destroy();
-        if (!process.waitFor(5, TimeUnit.SECONDS)) {
-            process.destroyForcibly().waitFor();
-        }
+        Processes.stop(process, Duration.ofSeconds(5));
     }
 }

@@ -3,10 +3,10 @@ package dev.memlogd.loadbench;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
+
+import dev.memlogd.testkit.TempDirs;
 
 /**
  * One whole-process run: start the daemon on temp sockets, (memlogd) connect the follower,
@@ -34,11 +34,7 @@ final class BenchRun {
         try {
             return run(c, dir);
         } finally {
-            try (Stream<Path> files = Files.walk(dir)) {
-                for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(p);
-                }
-            }
+            TempDirs.deleteRecursively(dir);
         }
     }
 
