@@ -42,13 +42,7 @@ public final class ProcFs {
      * ({@code "Threads:"}: a count; {@code "VmHWM:"}, {@code "RssAnon:"}: kB).
      */
     public static long statusValue(long pid, String key) throws IOException {
-        Path status = file(pid, "status");
-        for (String line : Files.readAllLines(status)) {
-            if (line.startsWith(key)) {
-                return Long.parseLong(line.substring(key.length()).trim().split("\\s+")[0]);
-            }
-        }
-        throw new IOException("no " + key + " line in " + status);
+        return firstNumberAfter(file(pid, "status"), key);
     }
 
     /** Open fds of process {@code pid} (entries of {@code /proc/PID/fd}; for {@link #SELF} including the listing's own). */
@@ -75,12 +69,16 @@ public final class ProcFs {
 
     /** The soft limit of {@code /proc/PID/limits} line {@code name} (e.g. {@code "Max open files"}). */
     public static long softLimit(long pid, String name) throws IOException {
-        Path limits = file(pid, "limits");
-        for (String line : Files.readAllLines(limits)) {
-            if (line.startsWith(name)) {
-                return Long.parseLong(line.substring(name.length()).trim().split("\\s+")[0]);
+        return firstNumberAfter(file(pid, "limits"), name);
+    }
+
+    /** The first word after {@code key} on the first line of {@code file} that starts with it, as a number. */
+    private static long firstNumberAfter(Path file, String key) throws IOException {
+        for (String line : Files.readAllLines(file)) {
+            if (line.startsWith(key)) {
+                return Long.parseLong(line.substring(key.length()).trim().split("\\s+")[0]);
             }
         }
-        throw new IOException("no " + name + " line in " + limits);
+        throw new IOException("no " + key + " line in " + file);
     }
 }
