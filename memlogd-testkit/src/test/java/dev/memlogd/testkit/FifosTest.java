@@ -25,9 +25,9 @@ class FifosTest {
     void opensBothEndsOfRealFifos() throws IOException {
         List<Fifos.OpenFifo> fifos = Fifos.open(dir, 2);
 
-        try (Fifos.OpenFifo first = fifos.get(0); Fifos.OpenFifo second = fifos.get(1)) {
-            assertEquals(2, fifos.size());
-            for (Fifos.OpenFifo fifo : fifos) {
+        assertEquals(2, fifos.size());
+        for (Fifos.OpenFifo fifo : fifos) {
+            try (fifo) {
                 assertTrue(Files.exists(fifo.path(), LinkOption.NOFOLLOW_LINKS), fifo.path().toString());
                 assertFalse(Files.isRegularFile(fifo.path()), fifo.path() + " is a regular file");
                 assertFalse(Files.isDirectory(fifo.path()), fifo.path() + " is a directory");

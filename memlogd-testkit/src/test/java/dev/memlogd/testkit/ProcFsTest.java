@@ -33,11 +33,14 @@ class ProcFsTest {
         Path file = Files.writeString(dir.resolve("opened"), "x");
         int before = ProcFs.openFdCount(ProcFs.SELF);
 
-        try (FileInputStream in = new FileInputStream(file.toFile())) {
+        FileInputStream in = new FileInputStream(file.toFile());
+        try {
             int during = ProcFs.openFdCount(ProcFs.SELF);
 
             assertEquals(before + 1, during);
             assertTrue(ProcFs.openFds(ProcFs.SELF).containsValue(file.toRealPath().toString()));
+        } finally {
+            in.close();
         }
     }
 
