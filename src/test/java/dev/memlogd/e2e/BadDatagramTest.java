@@ -18,8 +18,7 @@ import org.junit.jupiter.api.Timeout;
 
 import dev.memlogd.core.client.FdSender;
 import dev.memlogd.core.wire.LogEntry;
-import dev.memlogd.e2e.Sources.Source;
-import dev.memlogd.e2e.Sources.UnsentPair;
+import dev.memlogd.testkit.UnsentPair;
 
 /**
  * Datagrams on the log socket that init would never send. Each is logged as a {@code memlogd}
@@ -34,8 +33,8 @@ class BadDatagramTest extends BadInputContract {
 
     /** Sends a socketpair end that already holds {@code line} under the raw name {@code name}; returns the pair. */
     private static UnsentPair sendPairWithLine(byte[] name, String line) throws Exception {
-        UnsentPair pair = Sources.unsentSocketpair();
-        pair.writer("?").println(line);
+        UnsentPair pair = UnsentPair.open();
+        pair.write(line + "\n");
         FdSender.send(daemon.logSocket(), name, pair.readEnd());
         pair.closeReadEnd();
         return pair;
@@ -72,11 +71,11 @@ class BadDatagramTest extends BadInputContract {
     @Test
     @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void unusableFdAmongOthersIsRefusedAndTheOthersAreRead() throws Exception {
-        try (UnsentPair first = Sources.unsentSocketpair();
-             UnsentPair last = Sources.unsentSocketpair();
+        try (UnsentPair first = UnsentPair.open();
+             UnsentPair last = UnsentPair.open();
              FileInputStream devNull = new FileInputStream("/dev/null")) {
-            first.writer("mixed").println("first fd");
-            last.writer("mixed").println("last fd");
+            first.write("first fd\n");
+            last.write("last fd\n");
 
             FdSender.send(daemon.logSocket(), bytes("mixed"), first.readEnd(), devNull.getFD(), last.readEnd());
             first.closeReadEnd();
@@ -93,8 +92,8 @@ class BadDatagramTest extends BadInputContract {
     void everyFdOfADatagramWithThreeFdsIsReadUnderItsName() throws Exception {
         List<UnsentPair> pairs = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            pairs.add(Sources.unsentSocketpair());
-            pairs.get(i).writer("three").println("from fd " + i);
+            pairs.add(UnsentPair.open());
+            pairs.get(i).write("from fd " + i + "\n");
         }
 
         FdSender.send(daemon.logSocket(), bytes("three"),
@@ -115,7 +114,7 @@ class BadDatagramTest extends BadInputContract {
         List<UnsentPair> pairs = new ArrayList<>();
         FileDescriptor[] fds = new FileDescriptor[100];
         for (int i = 0; i < fds.length; i++) {
-            pairs.add(Sources.unsentSocketpair());
+            pairs.add(UnsentPair.open());
             fds[i] = pairs.get(i).readEnd();
         }
 

@@ -11,8 +11,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import dev.memlogd.core.client.FdSender;
-import dev.memlogd.e2e.Sources.OpenFifo;
 import dev.memlogd.e2e.Sources.Source;
+import dev.memlogd.testkit.Fifos;
+import dev.memlogd.testkit.Fifos.OpenFifo;
 
 /**
  * Fds that can never be a log source. epoll refuses regular files and directories (the JDK
@@ -68,7 +69,7 @@ class BadFdTest extends BadInputContract {
     @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void writeEndOfAPipeIsRefusedSayingSo() throws Exception {
 
-        try (OpenFifo fifo = Sources.openFifos(daemon.dir(), 1).get(0)) {
+        try (OpenFifo fifo = Fifos.open(daemon.dir(), 1).get(0)) {
             send("write-end", fifo.writeEnd().getFD());
         }
 

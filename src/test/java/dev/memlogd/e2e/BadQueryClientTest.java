@@ -21,6 +21,7 @@ import dev.memlogd.core.wire.LinuxKit;
 import dev.memlogd.core.wire.LogEntry;
 import dev.memlogd.core.wire.EntryJsonParser;
 import dev.memlogd.e2e.Sources.Source;
+import dev.memlogd.testkit.Await;
 
 /**
  * Query clients that misbehave, where LinuxKit hangs or blocks everyone: a client that sends

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import dev.memlogd.e2e.Sources.Source;
+import dev.memlogd.testkit.Await;
 
 /**
  * In the foreground without {@code -no-console}, LinuxKit's memlogd prints every entry on its

@@ -2,24 +2,15 @@ package dev.memlogd.e2e;
 
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
-import java.nio.ByteBuffer;
-import java.nio.channels.Channels;
-import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.SortedMap;
-import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -30,13 +21,15 @@ import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
-import org.newsclub.net.unix.AFUNIXDatagramChannel;
-import org.newsclub.net.unix.AFUNIXSocketAddress;
-
 import dev.memlogd.core.client.QueryClient;
 import dev.memlogd.core.wire.LinuxKit;
 import dev.memlogd.core.wire.LogEntry;
 import dev.memlogd.core.wire.EntryJsonParser;
+import dev.memlogd.testkit.Await;
+import dev.memlogd.testkit.ProcFs;
+import dev.memlogd.testkit.Processes;
+import dev.memlogd.testkit.SocketProbes;
+import dev.memlogd.testkit.TempDirs;
 
 /**
  * One memlogd daemon, started through the real launcher as a child process:
@@ -173,31 +166,13 @@ final class DaemonProcess implements AutoCloseable {
             if (!process.isAlive()) {
                 throw new AssertionError("daemon exited with " + process.exitValue());
             }
-            return logSocketAccepts(logSocket) && querySocketAnswers(querySocket);
+            return SocketProbes.datagramConnects(logSocket) && querySocketAnswers(querySocket);
         }, START_DEADLINE, "both sockets of " + command + " accept");
-    }
-
-    /** Whether a datagram socket can connect to {@code path} (it is bound by a live process). */
-    static boolean logSocketAccepts(Path path) {
-        try (AFUNIXDatagramChannel probe = AFUNIXDatagramChannel.open()) {
-            probe.connect(AFUNIXSocketAddress.of(path));
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
     }
 
     /** Whether a dump (mode 0) on {@code path} is answered to its end: the daemon serves queries. */
     static boolean querySocketAnswers(Path path) {
-        try (SocketChannel probe = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-            probe.connect(UnixDomainSocketAddress.of(path));
-            probe.write(ByteBuffer.wrap(new byte[] {LinuxKit.MODE_DUMP}));
-            InputStream in = Channels.newInputStream(probe);
-            in.transferTo(OutputStream.nullOutputStream());
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
+        return SocketProbes.streamAnswers(path, LinuxKit.MODE_DUMP);
     }
 
     Path dir() {
@@ -223,19 +198,12 @@ final class DaemonProcess implements AutoCloseable {
 
     /** OS threads of the daemon ({@code Threads:} of {@code /proc/PID/status}). */
     int threadCount() throws IOException {
-        for (String line : Files.readAllLines(proc("status"))) {
-            if (line.startsWith("Threads:")) {
-                return Integer.parseInt(line.substring("Threads:".length()).trim());
-            }
-        }
-        throw new IOException("no Threads: line in " + proc("status"));
+        return (int) ProcFs.statusValue(pid(), "Threads:");
     }
 
     /** Open fds of the daemon (entries of {@code /proc/PID/fd}). */
     int openFdCount() throws IOException {
-        try (Stream<Path> fds = Files.list(proc("fd"))) {
-            return (int) fds.count();
-        }
+        return ProcFs.openFdCount(pid());
     }
 
     /**
@@ -244,19 +212,8 @@ final class DaemonProcess implements AutoCloseable {
      * threads (container support) open and close now and then, whatever the daemon does.
      */
     SortedMap<Integer, String> openFds() throws IOException {
-        SortedMap<Integer, String> fds = new TreeMap<>();
-        try (Stream<Path> links = Files.list(proc("fd"))) {
-            for (Path link : (Iterable<Path>) links::iterator) {
-                try {
-                    String target = Files.readSymbolicLink(link).toString();
-                    if (!target.startsWith("/sys/fs/cgroup/")) {
-                        fds.put(Integer.parseInt(link.getFileName().toString()), target);
-                    }
-                } catch (IOException e) {
-                    // Closed since the listing.
-                }
-            }
-        }
+        SortedMap<Integer, String> fds = ProcFs.openFds(pid());
+        fds.values().removeIf(target -> target.startsWith("/sys/fs/cgroup/"));
         return fds;
     }
 
@@ -291,24 +248,12 @@ final class DaemonProcess implements AutoCloseable {
 
     /** utime + stime of the daemon, all threads, in clock ticks ({@code /proc/PID/stat} fields 14, 15). */
     long cpuTicks() throws IOException {
-        String stat = Files.readString(proc("stat"));
-        // Field 2, the command, is in parentheses and may contain spaces: count from after it.
-        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+        return ProcFs.cpuTicks(pid());
     }
 
     /** The {@code Max open files} soft limit of the daemon, from {@code /proc/PID/limits}. */
     long maxOpenFiles() throws IOException {
-        for (String line : Files.readAllLines(proc("limits"))) {
-            if (line.startsWith("Max open files")) {
-                return Long.parseLong(line.substring("Max open files".length()).trim().split("\\s+")[0]);
-            }
-        }
-        throw new IOException("no Max open files line in " + proc("limits"));
-    }
-
-    private Path proc(String file) {
-        return Path.of("/proc", Long.toString(pid()), file);
+        return ProcFs.softLimit(pid(), "Max open files");
     }
 
     /** Asks the daemon to stop, as init does at shutdown ({@link Process#destroy()} is SIGTERM). */
@@ -456,25 +401,13 @@ final class DaemonProcess implements AutoCloseable {
     @Override
     public void close() {
         LIVE.remove(this);
-        process.destroy();
         try {
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                process.waitFor(10, TimeUnit.SECONDS);
-            }
+            Processes.stop(process, Duration.ofSeconds(10));
         } catch (InterruptedException e) {
             process.destroyForcibly();
             Thread.currentThread().interrupt();
         }
-        deleteRecursively(dir);
-    }
-
-    static void deleteRecursively(Path dir) {
-        try (Stream<Path> walk = Files.walk(dir)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            // A temp directory left behind is not worth failing a test for.
-        }
+        TempDirs.deleteRecursively(dir);
     }
 
     static String shellQuote(String word) {

@@ -19,6 +19,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import dev.memlogd.testkit.SocketProbes;
+import dev.memlogd.testkit.TempDirs;
+
 /**
  * {@code bin/memlogd -daemonize}, as LinuxKit's {@code /etc/init.d/002-logging} runs it: init
  * goes on when it returns, and hands the next on-boot action to the log socket at once, so
@@ -51,7 +54,7 @@ class DaemonizeTest {
                 process.destroyForcibly();
             }
         }
-        DaemonProcess.deleteRecursively(dir);
+        TempDirs.deleteRecursively(dir);
     }
 
     @Test
@@ -67,7 +70,7 @@ class DaemonizeTest {
                 .redirectError(dir.resolve("stderr.txt").toFile())
                 .start();
         assertTrue(launcher.waitFor(30, TimeUnit.SECONDS), "memlogd -daemonize still running after 30 s");
-        boolean logAccepts = DaemonProcess.logSocketAccepts(log);
+        boolean logAccepts = SocketProbes.datagramConnects(log);
         boolean queryAnswers = DaemonProcess.querySocketAnswers(query);
 
         String output = Files.readString(dir.resolve("stdout.txt")) + Files.readString(dir.resolve("stderr.txt"));

@@ -11,6 +11,7 @@ import dev.memlogd.core.client.QueryClient;
 import dev.memlogd.core.wire.LinuxKit;
 
 import dev.memlogd.e2e.Sources.Source;
+import dev.memlogd.testkit.Await;
 
 /**
  * Sources come and go all day (every container restart), and so do query clients; the daemon

@@ -20,7 +20,8 @@ import dev.memlogd.core.client.FdSender;
 import dev.memlogd.core.wire.LinuxKit;
 import dev.memlogd.core.wire.LogEntry;
 import dev.memlogd.e2e.Sources.Source;
-import dev.memlogd.e2e.Sources.UnsentPair;
+import dev.memlogd.testkit.Await;
+import dev.memlogd.testkit.UnsentPair;
 
 /**
  * The daemon near its open-files limit: started through {@code sh -c 'ulimit -n 200; exec bin/memlogd ...'}
@@ -60,8 +61,8 @@ class FdLimitTest {
      */
     private Source sendSource() throws Exception {
         int index = sources.size();
-        UnsentPair pair = Sources.unsentSocketpair();
-        Source source = pair.writer("limit" + index);
+        UnsentPair pair = UnsentPair.open();
+        Source source = new Source("limit" + index, pair.writer());
         source.println(lineOf(index));
         FdSender.send(daemon.logSocket(), source.name(), pair.readEnd());
         pair.closeReadEnd();
@@ -151,7 +152,7 @@ class FdLimitTest {
         List<UnsentPair> pairs = new ArrayList<>();
         try {
             for (int i = 0; i < 100; i++) {
-                pairs.add(Sources.unsentSocketpair());
+                pairs.add(UnsentPair.open());
             }
             java.io.FileDescriptor[] fds = pairs.stream().map(UnsentPair::readEnd)
                     .toArray(java.io.FileDescriptor[]::new);

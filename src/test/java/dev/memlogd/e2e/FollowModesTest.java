@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Timeout;
 import dev.memlogd.core.wire.LogEntry;
 import dev.memlogd.core.wire.EntryJsonParser;
 import dev.memlogd.e2e.Sources.Source;
+import dev.memlogd.testkit.Await;
 
 /** {@code logread -f} (mode 1) and {@code logread -F} (mode 2) against a daemon with history. */
 class FollowModesTest extends DaemonPerTest {

@@ -26,6 +26,7 @@ import dev.memlogd.core.wire.LinuxKit;
 import dev.memlogd.core.wire.LogEntry;
 import dev.memlogd.core.wire.EntryJsonParser;
 import dev.memlogd.e2e.Sources.Source;
+import dev.memlogd.testkit.Await;
 
 /**
  * The JSON a dump (mode 0) carries, read with the core {@code QueryClient} (or raw bytes where

@@ -16,6 +16,9 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
+import dev.memlogd.testkit.Processes;
+import dev.memlogd.testkit.TempDirs;
+
 /**
  * Runs {@code $memlogd.home/bin/logread ARGS} as a real process.
  *
@@ -77,7 +80,7 @@ final class Logread {
             return new Result(List.of(args), process.exitValue(), Files.readAllBytes(out),
                     Files.readString(err, StandardCharsets.UTF_8));
         } finally {
-            DaemonProcess.deleteRecursively(dir);
+            TempDirs.deleteRecursively(dir);
         }
     }
 
@@ -178,11 +181,7 @@ final class Logread {
 
         @Override
         public void close() throws InterruptedException, IOException {
-            process.destroy();
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                process.waitFor(10, TimeUnit.SECONDS);
-            }
+            Processes.stop(process, Duration.ofSeconds(10));
             Files.deleteIfExists(stderr);
         }
     }

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import dev.memlogd.e2e.Sources.Source;
+import dev.memlogd.testkit.Await;
 
 /**
  * 1,000 sources, as a busy LinuxKit host has: 500 socketpairs and 500 FIFOs, each of which

@@ -4,12 +4,14 @@ import java.io.FileDescriptor;
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 
 import org.newsclub.net.unix.AFUNIXDatagramSocket;
 import org.newsclub.net.unix.AFUNIXSocketAddress;
 import org.newsclub.net.unix.FileDescriptorCast;
+
+import dev.memlogd.testkit.ProcFs;
 
 /**
  * What the core {@code FdSender} cannot make for the bad-input tests: a datagram without fd,
@@ -41,16 +43,9 @@ final class RawDatagrams {
     static OpenDirectory openDirectory(Path directory) throws IOException {
         FileChannel channel = FileChannel.open(directory);
         Path real = directory.toRealPath();
-        try (var fds = Files.list(Path.of("/proc/self/fd"))) {
-            for (Path link : (Iterable<Path>) fds::iterator) {
-                try {
-                    if (Files.readSymbolicLink(link).equals(real)) {
-                        int number = Integer.parseInt(link.getFileName().toString());
-                        return new OpenDirectory(channel, FileDescriptorCast.unsafeUsing(number).getFileDescriptor());
-                    }
-                } catch (IOException e) {
-                    // The listing's own fd, already closed.
-                }
+        for (Map.Entry<Integer, String> fd : ProcFs.openFds(ProcFs.SELF).entrySet()) {
+            if (fd.getValue().equals(real.toString())) {
+                return new OpenDirectory(channel, FileDescriptorCast.unsafeUsing(fd.getKey()).getFileDescriptor());
             }
         }
         channel.close();

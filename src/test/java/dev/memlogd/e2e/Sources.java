@@ -1,52 +1,33 @@
 package dev.memlogd.e2e;
 
-import java.io.FileDescriptor;
-import java.io.FileInputStream;
-import java.io.FileOutputStream;
 import java.io.IOException;
-import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
 import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicLong;
-
-import org.newsclub.net.unix.AFUNIXSocketChannel;
-import org.newsclub.net.unix.AFUNIXSocketPair;
 
 import dev.memlogd.core.client.FdSender;
+import dev.memlogd.testkit.Fifos;
+import dev.memlogd.testkit.Fifos.OpenFifo;
+import dev.memlogd.testkit.UnsentPair;
 
 /**
  * Log sources made the way LinuxKit's init makes them (linuxkit-protocol.md, "Who sends what"),
  * handed to a daemon with the core {@link FdSender} (one fresh datagram socket, one fd per send):
  * <ul>
- * <li>{@link #socketpair}: an on-boot action's stream. A {@code socketpair(AF_UNIX, SOCK_STREAM)};
- * one end is sent (init names them {@code onboot.NAME.out} / {@code onboot.NAME}), the other is
- * kept as the writer. Unlike init we close our copy of the sent end, so closing the writer
+ * <li>{@link #socketpair}: an on-boot action's stream. A {@code socketpair(AF_UNIX, SOCK_STREAM)}
+ * ({@link UnsentPair}); one end is sent (init names them {@code onboot.NAME.out} /
+ * {@code onboot.NAME}), the other is kept as the writer. Unlike init we close our copy of the sent end, so closing the writer
  * is an EOF for the daemon.</li>
- * <li>{@link #fifo}: a service's stream. A FIFO made with the {@code mkfifo} command, its read
- * end opened (in a helper thread: opening a FIFO blocks until both ends are open), its write
- * end opened here, the read end sent ({@code svc.out} / {@code svc}) and our copy closed.</li>
+ * <li>{@link #fifo}: a service's stream. A FIFO made with the {@code mkfifo} command and both
+ * ends opened ({@link Fifos}), the read end sent ({@code svc.out} / {@code svc}) and our copy
+ * closed.</li>
  * </ul>
  * The writer of a {@link Source} is blocking; a test owns its sources and closes them.
  */
 final class Sources {
-    private static final AtomicLong FIFO_NUMBER = new AtomicLong();
-    /** Opens FIFO read ends, which block until our write end is opened. */
-    private static final ExecutorService FIFO_OPENER = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "fifo-opener");
-        t.setDaemon(true);
-        return t;
-    });
-
     private Sources() {
     }
 
@@ -89,66 +70,9 @@ final class Sources {
         }
     }
 
-    /**
-     * A socketpair whose reading end is not sent yet, for tests that send fds their own way.
-     *
-     * <p>It keeps the reading end's junixsocket channel reachable, not just its fd: junixsocket
-     * closes a channel's fd when the channel is garbage-collected, so an fd whose channel was
-     * dropped can be closed under the test at any moment (a send then fails with "Bad file
-     * descriptor", or sends whatever fd reused the number). Once {@link #closeReadEnd()} has
-     * closed the fd, that cleanup finds it invalid and does nothing.
-     */
-    static final class UnsentPair implements AutoCloseable {
-        private final AFUNIXSocketChannel writer;
-        private final AFUNIXSocketChannel readEndChannel;
-        private final FileDescriptor readEnd;
-
-        private UnsentPair(AFUNIXSocketPair<AFUNIXSocketChannel> pair) throws IOException {
-            this.writer = pair.getSocket1();
-            this.readEndChannel = pair.getSocket2();
-            this.readEnd = readEndChannel.getFileDescriptor();
-        }
-
-        /** The end to send; still open here until {@link #closeReadEnd()}. */
-        FileDescriptor readEnd() {
-            return readEnd;
-        }
-
-        /**
-         * Closes our copy of the sent end (the daemon has its own once the datagram is received).
-         * Only the fd is closed: junixsocket's {@code close()} would {@code shutdown(2)} the socket,
-         * which cuts off the daemon's copy too. Idempotent.
-         */
-        void closeReadEnd() throws IOException {
-            if (readEnd.valid()) {
-                new FileInputStream(readEnd).close(); // closes the fd and invalidates readEnd
-            }
-            Reference.reachabilityFence(readEndChannel); // not collected (closing the fd) before this
-        }
-
-        /** The writer, as a source named {@code name}. */
-        Source writer(String name) {
-            return new Source(name, writer);
-        }
-
-        @Override
-        public void close() throws IOException {
-            try {
-                closeReadEnd();
-            } finally {
-                writer.close();
-            }
-        }
-    }
-
-    /** A new, unsent socketpair. */
-    static UnsentPair unsentSocketpair() throws IOException {
-        return new UnsentPair(AFUNIXSocketPair.open());
-    }
-
     /** An on-boot action's stream: a socketpair end sent as {@code name}. */
     static Source socketpair(Path logSocket, String name) throws IOException {
-        UnsentPair pair = unsentSocketpair();
+        UnsentPair pair = UnsentPair.open();
         try {
             FdSender.send(logSocket, name, pair.readEnd());
             pair.closeReadEnd();
@@ -156,7 +80,7 @@ final class Sources {
             pair.close();
             throw e;
         }
-        return pair.writer(name);
+        return new Source(name, pair.writer());
     }
 
     /** {@link #socketpair} for each name. */
@@ -168,16 +92,6 @@ final class Sources {
         return sources;
     }
 
-    /** Both ends of an open FIFO, not sent anywhere yet. */
-    record OpenFifo(Path path, FileInputStream readEnd, FileOutputStream writeEnd) implements AutoCloseable {
-        @Override
-        public void close() throws IOException {
-            try (readEnd; writeEnd) {
-                // closes both
-            }
-        }
-    }
-
     /** A service's stream: a FIFO in {@code dir} whose read end is sent as {@code name}. */
     static Source fifo(Path dir, Path logSocket, String name) throws IOException {
         return fifos(dir, logSocket, List.of(name)).get(0);
@@ -186,7 +100,7 @@ final class Sources {
     /** {@link #fifo} for each name (one {@code mkfifo} command for all of them). */
     static List<Source> fifos(Path dir, Path logSocket, List<String> names) throws IOException {
         List<Source> sources = new ArrayList<>();
-        for (OpenFifo fifo : openFifos(dir, names.size())) {
+        for (OpenFifo fifo : Fifos.open(dir, names.size())) {
             String name = names.get(sources.size());
             try {
                 FdSender.send(logSocket, name, fifo.readEnd().getFD());
@@ -198,42 +112,6 @@ final class Sources {
             sources.add(new Source(name, fifo.writeEnd().getChannel()));
         }
         return sources;
-    }
-
-    /** Makes {@code count} FIFOs in {@code dir} with {@code mkfifo} and opens both ends of each. */
-    static List<OpenFifo> openFifos(Path dir, int count) throws IOException {
-        List<Path> paths = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            paths.add(dir.resolve("fifo-" + FIFO_NUMBER.incrementAndGet()));
-        }
-        mkfifo(paths);
-        List<OpenFifo> fifos = new ArrayList<>();
-        for (Path path : paths) {
-            Future<FileInputStream> reader = FIFO_OPENER.submit(() -> new FileInputStream(path.toFile()));
-            FileOutputStream writer = new FileOutputStream(path.toFile()); // returns once the reader opened too
-            try {
-                fifos.add(new OpenFifo(path, reader.get(10, TimeUnit.SECONDS), writer));
-            } catch (InterruptedException | ExecutionException | TimeoutException e) {
-                writer.close();
-                throw new IOException("opening the read end of " + path + " failed: " + e, e);
-            }
-        }
-        return fifos;
-    }
-
-    private static void mkfifo(List<Path> paths) throws IOException {
-        List<String> command = new ArrayList<>(List.of("mkfifo", "-m", "600"));
-        paths.forEach(p -> command.add(p.toString()));
-        Process mkfifo = new ProcessBuilder(command).redirectErrorStream(true).start();
-        try {
-            String output = new String(mkfifo.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!mkfifo.waitFor(10, TimeUnit.SECONDS) || mkfifo.exitValue() != 0) {
-                throw new IOException("mkfifo failed: " + output);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while running mkfifo", e);
-        }
     }
 
     /** Closes every source, the first failure thrown after all were tried. */

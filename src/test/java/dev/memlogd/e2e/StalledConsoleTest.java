@@ -10,6 +10,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import dev.memlogd.core.wire.LogEntry;
 import dev.memlogd.e2e.Sources.Source;
+import dev.memlogd.testkit.Await;
 
 /**
  * LinuxKit's memlogd writes each entry to the console synchronously, so a console that stops

@@ -13,6 +13,7 @@ import org.newsclub.net.unix.AFUNIXDatagramChannel;
 
 import dev.memlogd.core.client.FdSender;
 import dev.memlogd.core.wire.LogEntry;
+import dev.memlogd.testkit.Await;
 
 /**
  * Fds the daemon's epoll selector cannot use although they pass for a source at first sight: a

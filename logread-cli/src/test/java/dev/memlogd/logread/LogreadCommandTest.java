@@ -23,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import dev.memlogd.core.wire.LinuxKit;
 import dev.memlogd.core.wire.QueryRequest;
+import dev.memlogd.testkit.QuerySocketStandIn;
 import picocli.CommandLine;
 
 @Timeout(30)
@@ -50,7 +51,7 @@ class LogreadCommandTest {
 
     @TempDir
     Path dir;
-    private FakeMemlogd memlogd;
+    private QuerySocketStandIn memlogd;
     private final StringWriter out = new StringWriter();
     private final StringWriter err = new StringWriter();
 
@@ -71,7 +72,8 @@ class LogreadCommandTest {
 
     private Path serve(String reply) throws IOException {
         Path path = dir.resolve("q.sock");
-        memlogd = FakeMemlogd.serve(path, reply);
+        memlogd = QuerySocketStandIn.bind(path, LinuxKit.MODE_QUERY);
+        memlogd.replyWith(reply);
         return path;
     }
 

@@ -25,6 +25,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.extension.TestWatcher;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.memlogd.testkit.LogSocketStandIn;
 import picocli.CommandLine;
 
 @Timeout(60)
@@ -74,8 +75,8 @@ class MemlogdExecCommandTest {
     void stdoutGoesToMemlogdAsNameDotOutAndStderrAsNameAndBothAreCopiedLocally() throws IOException {
         int code = run("-socket", path.toString(), "-n", "job", "sh", "-c", "echo out1; echo err1 >&2; exit 3");
 
-        LogSocketStandIn.Source first = memlogd.receive();
-        LogSocketStandIn.Source second = memlogd.receive();
+        LogSocketStandIn.Source first = memlogd.receiveSource();
+        LogSocketStandIn.Source second = memlogd.receiveSource();
         assertEquals(3, code);
         assertEquals("job.out", first.name());
         assertEquals("out1\n", first.text());
@@ -91,8 +92,8 @@ class MemlogdExecCommandTest {
         int code = run("--socket=" + path, "/bin/sh", "-c", "true");
 
         assertEquals(0, code);
-        assertEquals("/bin/sh.out", memlogd.receive().name());
-        assertEquals("/bin/sh", memlogd.receive().name());
+        assertEquals("/bin/sh.out", memlogd.receiveSource().name());
+        assertEquals("/bin/sh", memlogd.receiveSource().name());
     }
 
     @Test
@@ -102,7 +103,7 @@ class MemlogdExecCommandTest {
 
         assertEquals(0, code);
         assertEquals("-la|a b|--help|-n|--|@file|", localOut.toString(StandardCharsets.UTF_8));
-        assertEquals("-la|a b|--help|-n|--|@file|", memlogd.receive().text());
+        assertEquals("-la|a b|--help|-n|--|@file|", memlogd.receiveSource().text());
     }
 
     @Test
@@ -110,7 +111,7 @@ class MemlogdExecCommandTest {
         int code = run("-socket", path.toString(), "-n", "dd", "--", "sh", "-c", "echo ok");
 
         assertEquals(0, code);
-        assertEquals("ok\n", memlogd.receive().text());
+        assertEquals("ok\n", memlogd.receiveSource().text());
     }
 
     @Test
@@ -120,7 +121,7 @@ class MemlogdExecCommandTest {
         int code = run("-socket", path.toString(), "-n", "raw", "sh", "-c", "printf '\\377\\000\\r\\nx'");
 
         assertEquals(0, code);
-        assertArrayEquals(expected, memlogd.receive().bytes());
+        assertArrayEquals(expected, memlogd.receiveSource().bytes());
         assertArrayEquals(expected, localOut.toByteArray());
     }
 
@@ -133,8 +134,8 @@ class MemlogdExecCommandTest {
         String expected = "memlogd-exec: cannot run " + missing + ": No such file or directory\n";
         assertEquals(MemlogdExecCommand.CANNOT_RUN, code);
         assertEquals(expected, messages.toString());
-        LogSocketStandIn.Source out = memlogd.receive();
-        LogSocketStandIn.Source err = memlogd.receive();
+        LogSocketStandIn.Source out = memlogd.receiveSource();
+        LogSocketStandIn.Source err = memlogd.receiveSource();
         assertEquals("", out.text());
         assertEquals(expected, err.text());
     }
@@ -167,7 +168,7 @@ class MemlogdExecCommandTest {
 
     private LogSocketStandIn.Source receiveUnchecked() {
         try {
-            return memlogd.receive();
+            return memlogd.receiveSource();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -3,10 +3,10 @@ package dev.memlogd.loadbench;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
+
+import dev.memlogd.testkit.TempDirs;
 
 /**
  * One whole-process run: start the daemon on temp sockets, (memlogd) connect the follower,
@@ -14,7 +14,7 @@ import java.util.stream.Stream;
  */
 final class BenchRun {
     /** What a run does; {@code daemonCommand} is given the two socket paths. */
-    record Config(String daemon, Sources.Kind kind, int sources, int lines, int lineBytes, int writers,
+    record Config(String daemon, BenchSources.Kind kind, int sources, int lines, int lineBytes, int writers,
                   double rate, List<String> memlogdFlags, Path launcher, Path nullDaemon, boolean follow) {
     }
 
@@ -26,7 +26,7 @@ final class BenchRun {
 
     /** CPU time the machine spent on processes other than the daemon and this bench. */
     private static long othersNanos(long daemonCpu) throws IOException {
-        return DaemonProcess.machineBusyNanos() - daemonCpu - DaemonProcess.processCpuNanos(ProcessHandle.current().pid());
+        return BenchDaemon.machineBusyNanos() - daemonCpu - BenchDaemon.processCpuNanos(ProcessHandle.current().pid());
     }
 
     static RunResult run(Config c) throws IOException, InterruptedException {
@@ -34,11 +34,7 @@ final class BenchRun {
         try {
             return run(c, dir);
         } finally {
-            try (Stream<Path> files = Files.walk(dir)) {
-                for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(p);
-                }
-            }
+            TempDirs.deleteRecursively(dir);
         }
     }
 
@@ -47,17 +43,17 @@ final class BenchRun {
         Path log = dir.resolve("log.sock");
         Path query = dir.resolve(memlogd ? "query.sock" : "stats.sock");
         List<String> command = memlogd
-                ? DaemonProcess.memlogdCommand(c.launcher(), log, query, c.memlogdFlags())
+                ? BenchDaemon.memlogdCommand(c.launcher(), log, query, c.memlogdFlags())
                 : List.of(c.nullDaemon().toString(), log.toString(), query.toString());
-        try (DaemonProcess d = DaemonProcess.start(command, log, query, dir.resolve("daemon.err"))) {
+        try (BenchDaemon d = BenchDaemon.start(command, log, query, dir.resolve("daemon.err"))) {
             Verifier verifier = new Verifier(c.sources(), c.lines(), c.lineBytes());
-            Follower follower = memlogd && c.follow() ? Follower.start(query, verifier) : null;
+            BenchFollower follower = memlogd && c.follow() ? BenchFollower.start(query, verifier) : null;
             // Without a follower, memlogd's progress is its newest seq, less the entries it held before.
-            long seqBefore = memlogd && follower == null ? Follower.newestSeq(query) : 0;
+            long seqBefore = memlogd && follower == null ? BenchFollower.newestSeq(query) : 0;
             long cpuSetup = d.cpuNanos();
             long othersBefore = othersNanos(cpuSetup);
             long t0 = System.nanoTime();
-            List<Sources.Sink> sinks = Sources.open(c.kind(), c.sources(), log, dir);
+            List<BenchSources.Sink> sinks = BenchSources.open(c.kind(), c.sources(), log, dir);
             long tStart = System.nanoTime();
             // CPU per line counts from here: receiving the fds is setup, reported apart.
             long cpuBefore = d.cpuNanos();
@@ -76,7 +72,7 @@ final class BenchRun {
             long count = 0;
             while (System.nanoTime() - tWritten < DEADLINE_NANOS) {
                 count = follower != null ? follower.benchEntries()
-                        : memlogd ? Follower.newestSeq(query) - seqBefore : d.nullStats()[0];
+                        : memlogd ? BenchFollower.newestSeq(query) - seqBefore : d.nullStats()[0];
                 long now = System.nanoTime();
                 cpuAfter = d.cpuNanos();
                 if (count >= expected) {

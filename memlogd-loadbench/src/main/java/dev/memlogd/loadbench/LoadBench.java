@@ -41,7 +41,7 @@ public final class LoadBench implements Callable<Integer> {
 
     @Option(names = "--kind", paramLabel = "socketpair|fifo",
             description = "How sources are made (default: ${DEFAULT-VALUE}).")
-    Sources.Kind kind = Sources.Kind.socketpair;
+    BenchSources.Kind kind = BenchSources.Kind.socketpair;
 
     @Option(names = "--writers", paramLabel = "W", description = "Writer threads (default: ${DEFAULT-VALUE}).")
     int writers = 2;
@@ -83,7 +83,7 @@ public final class LoadBench implements Callable<Integer> {
         Path memlogd = launcher != null ? launcher
                 : Path.of(System.getProperty("loadbench.home", "."), "bin", "memlogd");
         Path work = Files.createTempDirectory("loadbench-nulld");
-        Path nulld = daemons.contains("null") ? DaemonProcess.compileNullDaemon(work) : null;
+        Path nulld = daemons.contains("null") ? BenchDaemon.compileNullDaemon(work) : null;
         List<String> flags = memlogdFlags.isBlank() ? List.of() : Arrays.asList(memlogdFlags.trim().split("\\s+"));
 
         System.out.printf(Locale.ROOT, "# %d sources (%s) x %,d lines x %d B, %d writers, %s; memlogd flags: %s; follower: %s; %d CPUs%n",

@@ -26,7 +26,7 @@ final class Writers {
     }
 
     /** Writes {@code lines} lines per sink and closes them; returns when every writer is done. */
-    static void run(List<Sources.Sink> sinks, int writers, int lines, int lineBytes, double rate)
+    static void run(List<BenchSources.Sink> sinks, int writers, int lines, int lineBytes, double rate)
             throws IOException, InterruptedException {
         AtomicReference<IOException> failure = new AtomicReference<>();
         List<Thread> threads = new ArrayList<>();
@@ -51,7 +51,7 @@ final class Writers {
         }
     }
 
-    private static void write(List<Sources.Sink> sinks, int first, int step, int lines, int lineBytes, double rate)
+    private static void write(List<BenchSources.Sink> sinks, int first, int step, int lines, int lineBytes, double rate)
             throws IOException {
         int mine = (sinks.size() - first + step - 1) / step;
         int batch = rate > 0 ? 1 : Math.max(1, BATCH_BYTES / lineBytes);

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.FileDescriptor;
-import java.io.FileInputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -22,17 +21,20 @@ import org.junit.jupiter.api.io.TempDir;
 import org.newsclub.net.unix.AFUNIXSocketChannel;
 import org.newsclub.net.unix.AFUNIXSocketPair;
 
+import dev.memlogd.testkit.LogSocketStandIn;
+import dev.memlogd.testkit.UnsentPair;
+
 @Timeout(30)
 class FdSenderTest {
     @TempDir
     Path dir;
     private Path path;
-    private DatagramReceiver receiver;
+    private LogSocketStandIn receiver;
 
     @BeforeEach
     void bind() throws IOException {
         path = dir.resolve("log.sock");
-        receiver = DatagramReceiver.bind(path);
+        receiver = LogSocketStandIn.bind(path);
     }
 
     @AfterEach
@@ -40,61 +42,35 @@ class FdSenderTest {
         receiver.close();
     }
 
-    /** A socketpair end handed over, our copy closed; write to {@link #writer} and read the received fd. */
-    private static final class Pair implements AutoCloseable {
-        final AFUNIXSocketChannel writer;
-        final FileDescriptor toSend;
-
-        Pair() throws IOException {
-            AFUNIXSocketPair<AFUNIXSocketChannel> pair = AFUNIXSocketPair.open();
-            writer = pair.getSocket1();
-            toSend = pair.getSocket2().getFileDescriptor();
-        }
-
-        void closeSentCopy() throws IOException {
-            new FileInputStream(toSend).close();
-        }
-
-        void write(String s) throws IOException {
-            writer.write(ByteBuffer.wrap(s.getBytes(StandardCharsets.UTF_8)));
-        }
-
-        @Override
-        public void close() throws IOException {
-            closeSentCopy();
-            writer.close();
-        }
-    }
-
     @Test
     void sendsTheNameAsPayloadAndAReadableFd() throws IOException {
-        try (Pair pair = new Pair()) {
-            FdSender.send(path, "web.out", pair.toSend);
-            pair.closeSentCopy();
+        try (UnsentPair pair = UnsentPair.open()) {
+            FdSender.send(path, "web.out", pair.readEnd());
+            pair.closeReadEnd();
             pair.write("hello\n");
         }
 
-        DatagramReceiver.Datagram datagram = receiver.receive();
+        LogSocketStandIn.Datagram datagram = receiver.receive();
 
         assertEquals("web.out", datagram.name());
         assertEquals(1, datagram.fds().length);
-        assertEquals("hello\n", DatagramReceiver.readAll(datagram.fds()[0]));
+        assertEquals("hello\n", LogSocketStandIn.readText(datagram.fds()[0]));
     }
 
     @Test
     void emptyNameIsSentAsAZeroLengthDatagramWithTheFd() throws IOException {
         // junixsocket's DatagramChannel silently sends nothing for an empty buffer: this pins the workaround.
-        try (Pair pair = new Pair()) {
-            FdSender.send(path, "", pair.toSend);
-            pair.closeSentCopy();
+        try (UnsentPair pair = UnsentPair.open()) {
+            FdSender.send(path, "", pair.readEnd());
+            pair.closeReadEnd();
             pair.write("x");
         }
 
-        DatagramReceiver.Datagram datagram = receiver.receive();
+        LogSocketStandIn.Datagram datagram = receiver.receive();
 
         assertEquals(0, datagram.payload().length);
         assertEquals(1, datagram.fds().length);
-        assertEquals("x", DatagramReceiver.readAll(datagram.fds()[0]));
+        assertEquals("x", LogSocketStandIn.readText(datagram.fds()[0]));
     }
 
     @Test
@@ -109,11 +85,11 @@ class FdSenderTest {
             longName,                                      // beyond LinuxKit's 512
         };
         for (byte[] name : names) {
-            try (Pair pair = new Pair()) {
-                FdSender.send(path, name, pair.toSend);
+            try (UnsentPair pair = UnsentPair.open()) {
+                FdSender.send(path, name, pair.readEnd());
             }
 
-            DatagramReceiver.Datagram datagram = receiver.receive();
+            LogSocketStandIn.Datagram datagram = receiver.receive();
 
             assertArrayEquals(name, datagram.payload());
             assertEquals(1, datagram.fds().length);
@@ -123,25 +99,25 @@ class FdSenderTest {
 
     @Test
     void severalFdsTravelInOneDatagram() throws IOException {
-        try (Pair a = new Pair(); Pair b = new Pair()) {
-            FdSender.send(path, "two", a.toSend, b.toSend);
+        try (UnsentPair a = UnsentPair.open(); UnsentPair b = UnsentPair.open()) {
+            FdSender.send(path, "two", a.readEnd(), b.readEnd());
             a.write("A");
             b.write("B");
         }
 
-        DatagramReceiver.Datagram datagram = receiver.receive();
+        LogSocketStandIn.Datagram datagram = receiver.receive();
 
         assertEquals(2, datagram.fds().length);
-        assertEquals("A", DatagramReceiver.readAll(datagram.fds()[0]));
-        assertEquals("B", DatagramReceiver.readAll(datagram.fds()[1]));
+        assertEquals("A", LogSocketStandIn.readText(datagram.fds()[0]));
+        assertEquals("B", LogSocketStandIn.readText(datagram.fds()[1]));
     }
 
     @Test
     void leavesTheCallersFdOpen() throws IOException {
-        try (Pair pair = new Pair()) {
-            FdSender.send(path, "mine", pair.toSend);
+        try (UnsentPair pair = UnsentPair.open()) {
+            FdSender.send(path, "mine", pair.readEnd());
 
-            assertTrue(pair.toSend.valid());
+            assertTrue(pair.readEnd().valid());
         }
         receiver.receive().closeFds();
     }

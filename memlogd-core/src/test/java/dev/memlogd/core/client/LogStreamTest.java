@@ -3,7 +3,6 @@ package dev.memlogd.core.client;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -14,6 +13,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.newsclub.net.unix.AFUNIXSocketChannel;
 import org.newsclub.net.unix.AFUNIXSocketPair;
 
+import dev.memlogd.testkit.LogSocketStandIn;
+import dev.memlogd.testkit.ProcFs;
+
 @Timeout(30)
 class LogStreamTest {
     @TempDir
@@ -22,17 +24,17 @@ class LogStreamTest {
     @Test
     void daemonReadsWhatIsWrittenUnderTheNameUntilClose() throws IOException {
         Path path = dir.resolve("log.sock");
-        try (DatagramReceiver receiver = DatagramReceiver.bind(path)) {
+        try (LogSocketStandIn receiver = LogSocketStandIn.bind(path)) {
             byte[] bytes = "one\ntwo".getBytes(StandardCharsets.UTF_8);
             try (LogStream stream = LogStream.open(path, "svc.out")) {
                 stream.write(bytes, 0, bytes.length);
             }
 
-            DatagramReceiver.Datagram datagram = receiver.receive();
+            LogSocketStandIn.Datagram datagram = receiver.receive();
 
             assertEquals("svc.out", datagram.name());
             assertEquals(1, datagram.fds().length);
-            assertEquals("one\ntwo", DatagramReceiver.readAll(datagram.fds()[0]));
+            assertEquals("one\ntwo", LogSocketStandIn.readText(datagram.fds()[0]));
         }
     }
 
@@ -62,8 +64,8 @@ class LogStreamTest {
     }
 
     private static int fdsLeakedBy(IoAction action) throws IOException {
-        int before = new File("/proc/self/fd").list().length;
+        int before = ProcFs.openFdCount(ProcFs.SELF);
         action.run();
-        return new File("/proc/self/fd").list().length - before;
+        return ProcFs.openFdCount(ProcFs.SELF) - before;
     }
 }

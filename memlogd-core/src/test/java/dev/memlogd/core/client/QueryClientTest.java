@@ -20,18 +20,19 @@ import org.junit.jupiter.api.io.TempDir;
 
 import dev.memlogd.core.wire.LinuxKit;
 import dev.memlogd.core.wire.QueryRequest;
+import dev.memlogd.testkit.QuerySocketStandIn;
 
 @Timeout(30)
 class QueryClientTest {
     @TempDir
     Path dir;
     private Path path;
-    private FakeQueryServer server;
+    private QuerySocketStandIn server;
 
     @BeforeEach
     void bind() throws IOException {
         path = dir.resolve("q.sock");
-        server = FakeQueryServer.bind(path);
+        server = QuerySocketStandIn.bind(path, LinuxKit.MODE_QUERY);
     }
 
     @AfterEach

@@ -15,7 +15,7 @@ import dev.memlogd.core.wire.LogEntry;
 import dev.memlogd.e2e.Sources.Source;
 
 /** Sources of both kinds init makes, read by one daemon and printed by {@code logread} (mode 0). */
-class LogreadFormatTest extends DaemonPerClass {
+class LogreadOutputTest extends DaemonPerClass {
     @Test
     @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void socketpairAndFifoSourcesAreBothReadByOneDaemon() throws Exception {

@@ -1,4 +1,4 @@
-package dev.memlogd.e2e;
+package dev.memlogd.testkit;
 
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -7,7 +7,8 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.Predicate;
 
 /**
- * Waiting on a condition with a deadline: the only way the suite waits for the daemon.
+ * Waiting on a condition with a deadline: how the tests (and the load bench) wait for a
+ * daemon, never by sleeping.
  *
  * <p>The daemon is another process, so there is nothing to block on for "line ingested"
  * or "fd closed"; the condition is polled. Between two polls the thread parks for
@@ -16,15 +17,15 @@ import java.util.function.Predicate;
  * counts as false until the deadline; the last value and the last exception are in the
  * failure message.
  */
-final class Await {
+public final class Await {
     /** Pause between two evaluations of a condition (pacing only, see the class comment). */
-    static final Duration POLL_PAUSE = Duration.ofMillis(10);
+    public static final Duration POLL_PAUSE = Duration.ofMillis(10);
     /** The default deadline: generous for a loaded CI machine, short enough to fail fast. */
-    static final Duration DEFAULT = Duration.ofSeconds(15);
+    public static final Duration DEFAULT = Duration.ofSeconds(15);
 
     /** A condition that may fail with an exception (counted as "not yet"). */
     @FunctionalInterface
-    interface Condition {
+    public interface Condition {
         boolean holds() throws Exception;
     }
 
@@ -36,12 +37,12 @@ final class Await {
      *
      * @throws AssertionError when it still does not hold at the deadline, naming {@code description}
      */
-    static void await(Condition condition, Duration deadline, String description) {
+    public static void await(Condition condition, Duration deadline, String description) {
         awaitValue(() -> condition.holds(), ok -> ok, deadline, description);
     }
 
     /** {@link #await(Condition, Duration, String)} with the {@link #DEFAULT} deadline. */
-    static void await(Condition condition, String description) {
+    public static void await(Condition condition, String description) {
         await(condition, DEFAULT, description);
     }
 
@@ -50,7 +51,7 @@ final class Await {
      *
      * @throws AssertionError at the deadline, with the last value (or exception) seen
      */
-    static <T> T awaitValue(Callable<T> probe, Predicate<? super T> accepted, Duration deadline,
+    public static <T> T awaitValue(Callable<T> probe, Predicate<? super T> accepted, Duration deadline,
             String description) {
         return awaitValue(probe, accepted, deadline, POLL_PAUSE, description);
     }
@@ -60,7 +61,7 @@ final class Await {
      * evaluations: a shorter one for a cheap probe of something that happens within microseconds,
      * awaited many times in a row.
      */
-    static <T> T awaitValue(Callable<T> probe, Predicate<? super T> accepted, Duration deadline, Duration pause,
+    public static <T> T awaitValue(Callable<T> probe, Predicate<? super T> accepted, Duration deadline, Duration pause,
             String description) {
         long end = System.nanoTime() + deadline.toNanos();
         T last = null;
@@ -92,7 +93,7 @@ final class Await {
     }
 
     /** {@link #awaitValue} with the {@link #DEFAULT} deadline. */
-    static <T> T awaitValue(Callable<T> probe, Predicate<? super T> accepted, String description) {
+    public static <T> T awaitValue(Callable<T> probe, Predicate<? super T> accepted, String description) {
         return awaitValue(probe, accepted, DEFAULT, description);
     }
 
@@ -100,7 +101,7 @@ final class Await {
      * Lets {@code window} of wall-clock time pass. Only for measuring something over a window
      * (CPU used while idle), never to wait for something to happen.
      */
-    static void measurementWindow(Duration window) {
+    public static void measurementWindow(Duration window) {
         long end = System.nanoTime() + window.toNanos();
         for (long left = window.toNanos(); left > 0; left = end - System.nanoTime()) {
             LockSupport.parkNanos(Math.min(left, TimeUnit.MILLISECONDS.toNanos(100)));

@@ -8,11 +8,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 
 import dev.memlogd.core.client.FdSender;
 import dev.memlogd.core.client.LogStream;
+import dev.memlogd.testkit.Fifos;
 
 /**
  * Makes the bench's sources the way LinuxKit's init does, and hands them to the daemon.
@@ -23,7 +22,7 @@ import dev.memlogd.core.client.LogStream;
  *     init does) and sent, our copy closed; we write to the write end.</li>
  * </ul>
  */
-final class Sources {
+final class BenchSources {
     enum Kind { socketpair, fifo }
 
     /** A source's writing end. One thread writes. */
@@ -31,11 +30,11 @@ final class Sources {
         void write(byte[] bytes, int offset, int length) throws IOException;
     }
 
-    private Sources() {
+    private BenchSources() {
     }
 
     /** Opens {@code count} sources named {@link Verifier#sourceName}(i), sent to {@code logSocket}. */
-    static List<Sink> open(Kind kind, int count, Path logSocket, Path dir) throws IOException, InterruptedException {
+    static List<Sink> open(Kind kind, int count, Path logSocket, Path dir) throws IOException {
         List<Sink> sinks = new ArrayList<>(count);
         try {
             if (kind == Kind.fifo) {
@@ -46,7 +45,7 @@ final class Sources {
                 sinks.add(kind == Kind.socketpair ? socketpair(logSocket, name) : fifo(logSocket, name, fifoPath(dir, i)));
             }
             return sinks;
-        } catch (IOException | InterruptedException | RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             for (Sink sink : sinks) {
                 sink.close();
             }
@@ -69,24 +68,14 @@ final class Sources {
         };
     }
 
-    private static Sink fifo(Path logSocket, String name, Path path) throws IOException, InterruptedException {
-        // Opening a FIFO blocks until the other end is opened: open the read end in another thread.
-        CompletableFuture<FileInputStream> reader = CompletableFuture.supplyAsync(() -> {
-            try {
-                return new FileInputStream(path.toFile());
-            } catch (IOException e) {
-                throw new IllegalStateException(e);
-            }
-        });
-        FileOutputStream writer = new FileOutputStream(path.toFile());
-        try (FileInputStream read = reader.get()) {
+    private static Sink fifo(Path logSocket, String name, Path path) throws IOException {
+        Fifos.OpenFifo fifo = Fifos.open(path);
+        FileOutputStream writer = fifo.writeEnd();
+        try (FileInputStream read = fifo.readEnd()) {
             FdSender.send(logSocket, name, read.getFD());
         } catch (IOException | RuntimeException e) {
             writer.close();
             throw e;
-        } catch (ExecutionException e) {
-            writer.close();
-            throw new IOException("cannot open " + path, e.getCause());
         }
         return new Sink() {
             @Override
@@ -106,15 +95,12 @@ final class Sources {
     }
 
     /** One mkfifo(1) for all of them: the JDK cannot make a FIFO. */
-    private static void mkfifos(Path dir, int count) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of("mkfifo", "-m", "600"));
+    private static void mkfifos(Path dir, int count) throws IOException {
+        List<Path> paths = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             Files.deleteIfExists(fifoPath(dir, i));
-            command.add(fifoPath(dir, i).toString());
+            paths.add(fifoPath(dir, i));
         }
-        Process p = new ProcessBuilder(command).inheritIO().start();
-        if (p.waitFor() != 0) {
-            throw new IOException("mkfifo failed in " + dir);
-        }
+        Fifos.make(paths);
     }
 }

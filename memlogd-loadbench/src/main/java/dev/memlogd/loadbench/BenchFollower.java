@@ -13,7 +13,7 @@ import dev.memlogd.core.wire.EntryJsonParser;
  * {@link Verifier}; memlogd's own entries are counted; its notices' {@code "lost"} fields are
  * added up, and so are the gaps in the daemon's {@code seq}, which the notices must explain.
  */
-final class Follower {
+final class BenchFollower {
     private final QueryClient client;
     private final Verifier verifier;
     private final Thread thread;
@@ -27,7 +27,7 @@ final class Follower {
     private long lastSeq = -1;
     private volatile IOException failure;
 
-    private Follower(QueryClient client, Verifier verifier) {
+    private BenchFollower(QueryClient client, Verifier verifier) {
         this.client = client;
         this.verifier = verifier;
         this.thread = new Thread(this::run, "follower");
@@ -45,8 +45,8 @@ final class Follower {
         }
     }
 
-    static Follower start(Path querySocket, Verifier verifier) throws IOException {
-        Follower f = new Follower(QueryClient.open(querySocket, LinuxKit.MODE_DUMP_FOLLOW), verifier);
+    static BenchFollower start(Path querySocket, Verifier verifier) throws IOException {
+        BenchFollower f = new BenchFollower(QueryClient.open(querySocket, LinuxKit.MODE_DUMP_FOLLOW), verifier);
         f.thread.start();
         return f;
     }

@@ -8,20 +8,26 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
-import org.newsclub.net.unix.AFUNIXDatagramSocket;
-import org.newsclub.net.unix.AFUNIXSocketAddress;
+import dev.memlogd.testkit.Await;
+import dev.memlogd.testkit.ProcFs;
+import dev.memlogd.testkit.Processes;
+import dev.memlogd.testkit.SocketProbes;
 
 /**
  * The daemon under test as a child process: memlogd from its launcher, or the null daemon.
  * Measures its startup (exec until both sockets accept) and samples {@code /proc/PID} every
  * 100 ms: CPU time (utime + stime), peak RSS (VmHWM), and the largest RssAnon and thread count seen.
  */
-final class DaemonProcess implements AutoCloseable {
+final class BenchDaemon implements AutoCloseable {
     private static final long TICK_NANOS = 10_000_000L; // USER_HZ is 100 on Linux (getconf CLK_TCK)
+    private static final Duration START_DEADLINE = Duration.ofSeconds(30);
+    /** Between two probes of the sockets while the daemon starts: the resolution of the startup time. */
+    private static final Duration START_PROBE_PAUSE = Duration.ofNanos(100_000);
 
     final Path logSocket;
     final Path querySocket; // memlogd's query socket, or the null daemon's stats socket
@@ -32,7 +38,7 @@ final class DaemonProcess implements AutoCloseable {
     private volatile long maxRssAnonKib;
     private volatile boolean stop;
 
-    private DaemonProcess(Path logSocket, Path querySocket, Process process, long startupNanos) {
+    private BenchDaemon(Path logSocket, Path querySocket, Process process, long startupNanos) {
         this.logSocket = logSocket;
         this.querySocket = querySocket;
         this.process = process;
@@ -43,31 +49,37 @@ final class DaemonProcess implements AutoCloseable {
     }
 
     /** Starts {@code command} (which must bind {@code logSocket} and {@code querySocket}) and waits until both accept. */
-    static DaemonProcess start(List<String> command, Path logSocket, Path querySocket, Path stderr)
+    static BenchDaemon start(List<String> command, Path logSocket, Path querySocket, Path stderr)
             throws IOException, InterruptedException {
         long t0 = System.nanoTime();
         Process process = new ProcessBuilder(command)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .redirectError(stderr.toFile())
                 .start();
-        long deadline = t0 + TimeUnit.SECONDS.toNanos(30);
-        boolean logReady = false;
-        boolean queryReady = false;
-        while (!(logReady && queryReady)) {
-            if (!process.isAlive()) {
-                throw new IOException("the daemon exited (" + process.exitValue() + "): " + Files.readString(stderr));
-            }
-            if (System.nanoTime() > deadline) {
-                process.destroyForcibly();
-                throw new IOException("the daemon's sockets did not accept within 30 s: " + command);
-            }
-            logReady = logReady || datagramAccepts(logSocket);
-            queryReady = queryReady || streamAccepts(querySocket);
-            if (!(logReady && queryReady)) {
-                Thread.sleep(0, 100_000);
-            }
+        // Each socket is probed until it has accepted once.
+        AtomicBoolean logReady = new AtomicBoolean();
+        AtomicBoolean queryReady = new AtomicBoolean();
+        try {
+            Await.awaitValue(() -> {
+                if (!process.isAlive()) {
+                    return true;
+                }
+                if (!logReady.get()) {
+                    logReady.set(SocketProbes.datagramConnects(logSocket));
+                }
+                if (!queryReady.get()) {
+                    queryReady.set(SocketProbes.streamConnects(querySocket));
+                }
+                return logReady.get() && queryReady.get();
+            }, done -> done, START_DEADLINE, START_PROBE_PAUSE, "both sockets of " + command + " accept");
+        } catch (AssertionError e) {
+            process.destroyForcibly();
+            throw new IOException("the daemon did not start: " + e.getMessage(), e);
         }
-        return new DaemonProcess(logSocket, querySocket, process, System.nanoTime() - t0);
+        if (!(logReady.get() && queryReady.get())) {
+            throw new IOException("the daemon exited (" + process.exitValue() + "): " + Files.readString(stderr));
+        }
+        return new BenchDaemon(logSocket, querySocket, process, System.nanoTime() - t0);
     }
 
     /** memlogd from its launcher, in the foreground, on temp sockets, with {@code flags}. */
@@ -81,7 +93,7 @@ final class DaemonProcess implements AutoCloseable {
     /** Compiles the null daemon's C source (a resource of this jar) with {@code cc -O2} into {@code dir}. */
     static Path compileNullDaemon(Path dir) throws IOException, InterruptedException {
         Path source = dir.resolve("nulld.c");
-        try (var in = DaemonProcess.class.getResourceAsStream("/nulld.c")) {
+        try (var in = BenchDaemon.class.getResourceAsStream("/nulld.c")) {
             if (in == null) {
                 throw new IOException("nulld.c is not in the jar");
             }
@@ -127,14 +139,7 @@ final class DaemonProcess implements AutoCloseable {
 
     /** utime + stime of process {@code pid}, in nanoseconds. */
     static long processCpuNanos(long pid) throws IOException {
-        return statCpuNanos(Files.readString(Path.of("/proc/" + pid + "/stat")));
-    }
-
-    private static long statCpuNanos(String stat) {
-        // Fields after the command name, which is in parentheses and may hold spaces.
-        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]); // fields 14 and 15 of stat
-        return ticks * TICK_NANOS;
+        return ProcFs.cpuTicks(pid) * TICK_NANOS;
     }
 
     /**
@@ -144,11 +149,11 @@ final class DaemonProcess implements AutoCloseable {
      */
     long jitCpuNanos() throws IOException {
         long total = 0;
-        try (java.util.stream.Stream<Path> tasks = Files.list(Path.of("/proc/" + pid() + "/task"))) {
+        try (java.util.stream.Stream<Path> tasks = Files.list(ProcFs.file(pid(), "task"))) {
             for (Path task : tasks.toList()) {
                 try {
                     if (Files.readString(task.resolve("comm")).contains("Compiler")) {
-                        total += statCpuNanos(Files.readString(task.resolve("stat")));
+                        total += ProcFs.cpuTicks(task.resolve("stat")) * TICK_NANOS;
                     }
                 } catch (IOException e) {
                     // The thread ended meanwhile.
@@ -185,12 +190,7 @@ final class DaemonProcess implements AutoCloseable {
     }
 
     private long statusValue(String key) throws IOException {
-        for (String line : Files.readAllLines(Path.of("/proc/" + pid() + "/status"))) {
-            if (line.startsWith(key)) {
-                return Long.parseLong(line.substring(key.length()).trim().split("\\s+")[0]);
-            }
-        }
-        throw new IOException(key + " not in /proc/" + pid() + "/status");
+        return ProcFs.statusValue(pid(), key);
     }
 
     private void sample() {
@@ -205,31 +205,10 @@ final class DaemonProcess implements AutoCloseable {
         }
     }
 
-    private static boolean datagramAccepts(Path socket) {
-        try (AFUNIXDatagramSocket s = AFUNIXDatagramSocket.newInstance()) {
-            s.connect(AFUNIXSocketAddress.of(socket));
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    private static boolean streamAccepts(Path socket) {
-        try (SocketChannel s = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-            s.connect(UnixDomainSocketAddress.of(socket));
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
     /** Stops the daemon (SIGTERM, then SIGKILL after 5 s). */
     @Override
     public void close() throws InterruptedException {
         stop = true;
-        process.destroy();
-        if (!process.waitFor(5, TimeUnit.SECONDS)) {
-            process.destroyForcibly().waitFor();
-        }
+        Processes.stop(process, Duration.ofSeconds(5));
     }
 }

@@ -1,4 +1,4 @@
-package dev.memlogd.core.client;
+package dev.memlogd.testkit;
 
 import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
@@ -13,32 +13,39 @@ import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-import dev.memlogd.core.wire.LinuxKit;
-
 /**
- * A query socket standing in for the daemon: accepts one client on a thread, reads its mode byte
- * (and for mode 3 the request line), writes a canned reply and closes.
+ * A query socket standing in for memlogd: a real Unix stream socket that accepts one client on
+ * a thread, records its mode byte (and, after the request-line mode byte, the request line),
+ * writes a canned reply and closes. For testing query clients ({@code QueryClient},
+ * {@code logread}).
  */
-final class FakeQueryServer implements Closeable {
+public final class QuerySocketStandIn implements Closeable {
     private final ServerSocketChannel server;
+    private final byte requestLineMode;
     private final CompletableFuture<byte[]> request = new CompletableFuture<>();
 
-    private FakeQueryServer(ServerSocketChannel server) {
+    private QuerySocketStandIn(ServerSocketChannel server, byte requestLineMode) {
         this.server = server;
+        this.requestLineMode = requestLineMode;
     }
 
-    static FakeQueryServer bind(Path path) throws IOException {
+    /**
+     * Binds {@code path}. {@code requestLineMode} is the mode byte that a request line follows
+     * ({@code LinuxKit.MODE_QUERY}); the caller names it because the test-kit sits below
+     * memlogd-core, where the protocol's constants live.
+     */
+    public static QuerySocketStandIn bind(Path path, byte requestLineMode) throws IOException {
         ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         server.bind(UnixDomainSocketAddress.of(path));
-        return new FakeQueryServer(server);
+        return new QuerySocketStandIn(server, requestLineMode);
     }
 
-    void replyWith(String reply) {
+    public void replyWith(String reply) {
         replyWith(reply.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** Serves one client on a new thread. */
-    void replyWith(byte[] reply) {
+    /** Serves one client on a new thread: reads its request, writes {@code reply}, closes. */
+    public void replyWith(byte[] reply) {
         Thread thread = new Thread(() -> {
             try (SocketChannel client = server.accept()) {
                 request.complete(readRequest(client));
@@ -49,28 +56,29 @@ final class FakeQueryServer implements Closeable {
             } catch (IOException | RuntimeException e) {
                 request.completeExceptionally(e);
             }
-        }, "fake-query-server");
+        }, "query-socket-stand-in");
         thread.setDaemon(true);
         thread.start();
     }
 
-    private static byte[] readRequest(SocketChannel client) throws IOException {
+    private byte[] readRequest(SocketChannel client) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         ByteBuffer one = ByteBuffer.allocate(1);
         while (client.read(one.clear()) == 1) {
             bytes.write(one.get(0));
-            if (bytes.toByteArray()[0] != LinuxKit.MODE_QUERY || one.get(0) == '\n') {
+            if (bytes.toByteArray()[0] != requestLineMode || one.get(0) == '\n') {
                 break;
             }
         }
         return bytes.toByteArray();
     }
 
-    /** What the client sent: its mode byte, and for mode 3 the request line with its newline. */
-    byte[] awaitRequest() throws Exception {
+    /** What the client sent: its mode byte, and after the request-line mode byte the line with its newline. */
+    public byte[] awaitRequest() throws Exception {
         return request.get(20, TimeUnit.SECONDS);
     }
 
+    /** Closes the socket; the JDK leaves the socket file in place. */
     @Override
     public void close() throws IOException {
         server.close();
