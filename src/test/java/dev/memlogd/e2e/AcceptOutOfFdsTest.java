@@ -14,6 +14,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import dev.memlogd.core.client.QueryClient;
 import dev.memlogd.core.wire.LinuxKit;
 import dev.memlogd.core.wire.LogEntry;
+import dev.memlogd.testkit.Await;
 
 /**
  * Out of fds on accept: EMFILE leaves the listening socket readable, so a daemon that retried

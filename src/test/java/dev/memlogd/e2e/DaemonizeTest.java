@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.AfterEach;
@@ -19,6 +18,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import dev.memlogd.testkit.Await;
+import dev.memlogd.testkit.Processes;
 import dev.memlogd.testkit.SocketProbes;
 import dev.memlogd.testkit.TempDirs;
 
@@ -41,19 +42,7 @@ class DaemonizeTest {
      */
     @AfterEach
     void stopBackgroundDaemon() throws Exception {
-        List<ProcessHandle> ours = ProcessHandle.allProcesses()
-                .filter(p -> p.info().commandLine().map(c -> c.contains(dir.toString())).orElse(false))
-                .collect(Collectors.toList());
-        for (ProcessHandle process : ours) {
-            process.destroy();
-        }
-        for (ProcessHandle process : ours) {
-            try {
-                process.onExit().get(10, TimeUnit.SECONDS);
-            } catch (TimeoutException e) {
-                process.destroyForcibly();
-            }
-        }
+        Processes.stopAllMentioning(dir.toString(), Duration.ofSeconds(10));
         TempDirs.deleteRecursively(dir);
     }
 
@@ -115,7 +104,7 @@ class DaemonizeTest {
                 .collect(Collectors.toList());
 
         assertEquals(0, launcher.exitValue(), output());
-        assertTrue(DaemonProcess.logSocketAccepts(log), "log socket accepts when -daemonize=T returns");
+        assertTrue(SocketProbes.datagramConnects(log), "log socket accepts when -daemonize=T returns");
         assertTrue(DaemonProcess.querySocketAnswers(query), "query socket answers when -daemonize=T returns");
         // One JVM, started in the background by the launcher (ready pipe on fd 3), not the JVM's
         // own fallback for -daemonize, which would have meant a foreground JVM starting a second.
@@ -131,7 +120,7 @@ class DaemonizeTest {
 
         Process launcher = startLauncher("-daemonize=F", "-socket-log", log.toString(),
                 "-socket-query", query.toString(), "-no-console");
-        Await.await(() -> DaemonProcess.logSocketAccepts(log) && DaemonProcess.querySocketAnswers(query),
+        Await.await(() -> SocketProbes.datagramConnects(log) && DaemonProcess.querySocketAnswers(query),
                 Duration.ofSeconds(30), "both sockets of memlogd -daemonize=F accept");
 
         boolean alive = launcher.isAlive();

@@ -8,13 +8,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import dev.memlogd.testkit.Processes;
+import dev.memlogd.testkit.SocketProbes;
+import dev.memlogd.testkit.TempDirs;
+import java.time.Duration;
 
 /**
  * {@code bin/memlogd} in an installed layout ({@code ROOT/bin/memlogd}, {@code ROOT/lib/memlogd.jar}),
@@ -40,20 +42,8 @@ class InstalledLayoutTest {
     /** Stops a daemon this test started in the background: found by the temp root in its command line. */
     @AfterEach
     void stopBackgroundDaemon() throws Exception {
-        List<ProcessHandle> ours = ProcessHandle.allProcesses()
-                .filter(p -> p.info().commandLine().map(c -> c.contains(root.toString())).orElse(false))
-                .collect(Collectors.toList());
-        for (ProcessHandle process : ours) {
-            process.destroy();
-        }
-        for (ProcessHandle process : ours) {
-            try {
-                process.onExit().get(10, TimeUnit.SECONDS);
-            } catch (TimeoutException e) {
-                process.destroyForcibly();
-            }
-        }
-        DaemonProcess.deleteRecursively(root);
+        Processes.stopAllMentioning(root.toString(), Duration.ofSeconds(10));
+        TempDirs.deleteRecursively(root);
     }
 
     private Process launch() throws Exception {
@@ -75,7 +65,7 @@ class InstalledLayoutTest {
         assertTrue(launcher.waitFor(30, TimeUnit.SECONDS), "memlogd -daemonize still running after 30 s");
 
         assertEquals(0, launcher.exitValue(), Files.readString(root.resolve("stderr.txt")));
-        assertTrue(DaemonProcess.logSocketAccepts(root.resolve("log.sock")), "log socket accepts");
+        assertTrue(SocketProbes.datagramConnects(root.resolve("log.sock")), "log socket accepts");
         assertTrue(DaemonProcess.querySocketAnswers(root.resolve("q.sock")), "query socket answers");
     }
 

@@ -35,6 +35,7 @@ import dev.memlogd.core.wire.EntryJsonParser;
 import dev.memlogd.core.wire.LinuxKit;
 import dev.memlogd.core.wire.LogEntry;
 import dev.memlogd.daemon.fd.FdChannels;
+import dev.memlogd.testkit.Await;
 
 /**
  * The daemon wired from its parts and run on a thread of the test's JVM, over real sockets
@@ -115,7 +116,7 @@ class DaemonTest {
             try (Pipe.SinkChannel sink = source("web")) {
                 writeAll(sink, "hello from an inherited socket\n");
             }
-            awaitUntil(() -> hasLine(dump(), "web", "hello from an inherited socket"), "the line in a dump");
+            Await.await(() -> hasLine(dump(), "web", "hello from an inherited socket"), "the line in a dump");
             daemon.stopAndAwait();
             loop.join();
 
@@ -163,7 +164,7 @@ class DaemonTest {
                 () -> "the datagram's complaint, in the reserved entries: " + whileWaiting);
         assertTrue(stillFull, "ingest still waits for the stuck reader after answering the dump (" + written
                 + " bytes written)");
-        awaitUntil(() -> hasLine(dump(), "flood", "last"), "every line ingested once the stuck reader left");
+        Await.await(() -> hasLine(dump(), "flood", "last"), "every line ingested once the stuck reader left");
     }
 
     /** What the flood writes: less than PIPE_BUF, so a write takes all of it or none. */
@@ -191,28 +192,6 @@ class DaemonTest {
                 selector.selectedKeys().clear();
             }
         }
-    }
-
-    /** A condition that may throw (counted as not yet). */
-    private interface Condition {
-        boolean holds() throws Exception;
-    }
-
-    // TODO(testkit): the shared Await once it is reachable from this module.
-    private static void awaitUntil(Condition condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + 15_000_000_000L;
-        Exception last = null;
-        while (System.nanoTime() - deadline < 0) {
-            try {
-                if (condition.holds()) {
-                    return;
-                }
-            } catch (Exception e) {
-                last = e;
-            }
-            Thread.sleep(10);
-        }
-        throw new AssertionError("not within 15 s: " + what + (last != null ? "; last error " + last : ""));
     }
 
     private static Pipe.SinkChannel blocking(Pipe.SinkChannel sink) throws IOException {

@@ -14,6 +14,7 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 import org.junit.jupiter.api.Test;
@@ -22,6 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.newsclub.net.unix.AFUNIXSocketChannel;
 import org.newsclub.net.unix.AFUNIXSocketPair;
 import org.newsclub.net.unix.FileDescriptorCast;
+
+import dev.memlogd.testkit.Fifos;
 
 @Timeout(30)
 class FdChannelsTest {
@@ -99,9 +102,8 @@ class FdChannelsTest {
         }
     }
 
-    static Path mkfifo(Path path) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder("mkfifo", path.toString()).inheritIO().start();
-        assertEquals(0, p.waitFor());
+    static Path mkfifo(Path path) throws IOException {
+        Fifos.make(List.of(path));
         return path;
     }
 

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.File;
 import java.io.FileDescriptor;
 import java.io.FileInputStream;
 import java.io.IOException;
@@ -25,6 +24,7 @@ import org.newsclub.net.unix.AFUNIXSocketAddress;
 
 import dev.memlogd.daemon.fd.FdChannels;
 import dev.memlogd.daemon.fd.FdInspector;
+import dev.memlogd.testkit.ProcFs;
 
 @Timeout(30)
 class LogSocketTest implements LogSocket.Receiver {
@@ -175,16 +175,11 @@ class LogSocketTest implements LogSocket.Receiver {
         assertEquals("rwxr-xr-x", permissions);
     }
 
-    private static String listFds() {
-        StringBuilder sb = new StringBuilder();
-        for (String fd : new File("/proc/self/fd").list()) {
-            sb.append(fd).append('=').append(FdInspector.describe(Integer.parseInt(fd))).append(' ');
-        }
-        return sb.toString();
+    private static String listFds() throws IOException {
+        return ProcFs.openFds(ProcFs.SELF).toString();
     }
 
-    private static int openFdCount() {
-        String[] fds = new File("/proc/self/fd").list();
-        return fds == null ? -1 : fds.length;
+    private static int openFdCount() throws IOException {
+        return ProcFs.openFdCount(ProcFs.SELF);
     }
 }
