@@ -193,17 +193,17 @@ public final class MemlogdCommand implements Callable<Integer> {
     /**
      * The fast path to {@code bind}: sets the flags of an ordinary command line from the
      * {@code @Option} fields above without building picocli's model, which is the costly part
-     * of a cold start (docs/PERFORMANCE.md, startup). {@link FastFlags} reads those
-     * annotations, so the fields are the only list of flags. Anything it does not handle
-     * ({@code --help}, a typo, a bad value, an argument) returns false, and {@link #main}
-     * leaves the whole command line to picocli, so help, errors and exit codes are picocli's.
-     * {@code MemlogdCommandTest} checks that every picocli option is handled here and gives
-     * the same values.
+     * of a cold start (docs/PERFORMANCE.md, startup). It reads the index of those fields the
+     * build wrote into the jar ({@link FastFlags}), so the fields are the only list of flags.
+     * Anything it does not handle ({@code --help}, a typo, a bad value, an argument) returns
+     * false, and {@link #main} leaves the whole command line to picocli, so help, errors and
+     * exit codes are picocli's. {@code MemlogdCommandTest} checks that every picocli option is
+     * handled here and gives the same values, and that the index in the jar is current.
      *
      * @return true when every argument was a flag handled here
      */
     boolean parseFast(String[] args) {
-        return FastFlags.parse(this, args);
+        return FastFlags.parse(this, FastFlags.Index.load(MemlogdCommand.class), args);
     }
 
     /** Parses, runs, exits. */

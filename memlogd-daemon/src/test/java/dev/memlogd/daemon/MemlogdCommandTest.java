@@ -2,6 +2,7 @@ package dev.memlogd.daemon;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.reflect.Field;
@@ -10,6 +11,7 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
+import dev.memlogd.core.cli.FastFlags;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.OptionSpec;
 
@@ -93,5 +95,13 @@ class MemlogdCommandTest {
         assertTrue(command.parseFast(new String[] {"-max-lines", "0"}));
 
         assertEquals("-max-lines must be at least 1: 0", command.problem());
+    }
+
+    @Test
+    void indexTheBuildWroteIntoTheJarIsTheOneTheOptionsMakeNow() {
+        FastFlags.Index built = FastFlags.Index.load(MemlogdCommand.class);
+
+        assertNotNull(built, "no index in target/classes: the build's fast-flags-index step did not run");
+        assertEquals(FastFlags.Index.of(MemlogdCommand.class), built);
     }
 }

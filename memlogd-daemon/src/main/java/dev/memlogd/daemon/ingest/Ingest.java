@@ -23,9 +23,10 @@ import dev.memlogd.daemon.loop.OwnLog;
  * policy: room in the ring for the readers that keep reading). At the end of the budget it
  * stops, in the middle of a read if need be: the rest stays in the read buffer (only one
  * source can be cut short, the <em>stalled</em> one) and the splitter carries on there next
- * time; sources not read yet stay queued, first in line. While ingest waits, the queued
- * sources are {@linkplain #park() parked}: their read interest is off, so that the loop's one
- * selector does not wake for data it will not read. Writers fill their pipe and block in
+ * time; sources not read yet stay queued, first in line. A source whose read filled the
+ * buffer goes back in the queue at once, last. While ingest waits, the queued sources are
+ * {@linkplain #park() parked}: their read interest is off, so that the loop's one selector
+ * does not wake for data it will not read; a source gets it back once a read leaves it empty. Writers fill their pipe and block in
  * write(2), as on any slow stdout; nothing is dropped.
  *
  * <p>No allocation per line or per read. Event loop thread only.
@@ -87,8 +88,8 @@ public final class Ingest implements LineSplitter.LineSink {
 
     /**
      * Ingest waits for readers: turns off the read interest of every queued source, which
-     * would otherwise wake the selector at once, round after round. Each gets it back when it
-     * is read.
+     * would otherwise wake the selector at once, round after round. A queued source needs no
+     * selector: it is read in turn, and gets its interest back once a read leaves it empty.
      */
     public void park() {
         for (Source source : ready) {
@@ -112,35 +113,41 @@ public final class Ingest implements LineSplitter.LineSink {
             }
             stalled = null;
         }
-        while (appendBudget > 0 && !ready.isEmpty()) {
+        // Only the sources queued before this round: one read per source per round.
+        for (int queued = ready.size(); appendBudget > 0 && queued > 0; queued--) {
             Source source = ready.poll();
             source.queued = false;
             if (source.closed) {
                 continue;
             }
-            if (source.parked) {
+            if (readOnce(source)) {
+                // A full read: there is probably more. Back in the queue, last (read next
+                // round), without waiting for the selector to say so; a parked source stays parked, so a busy
+                // source costs no epoll_ctl per read while ingest waits for readers.
+                queue(source);
+            } else if (source.parked && !source.closed) {
                 source.parked = false;
                 source.key.interestOps(SelectionKey.OP_READ);
             }
-            readOnce(source);
             if (stalled != null) {
                 return;
             }
         }
     }
 
-    private void readOnce(Source source) {
+    /** Reads the source once; returns true when the read filled the buffer. */
+    private boolean readOnce(Source source) {
         int n;
         try {
             n = source.channel.read(readBuffer.clear());
         } catch (IOException e) {
             close(source, "read error: " + e.getMessage());
-            return;
+            return false;
         }
         if (n < 0) {
             splitter.endOfInput(source);
             close(source, null);
-            return;
+            return false;
         }
         if (n == 0) {
             // A stream at EOF reads -1, never 0; an fd that polls readable yet reads nothing
@@ -149,13 +156,14 @@ public final class Ingest implements LineSplitter.LineSink {
             if (++source.emptyReads >= MAX_EMPTY_READS) {
                 close(source, "it polls readable but has nothing to read (not a stream: a datagram socket?)");
             }
-            return;
+            return false;
         }
         source.emptyReads = 0;
         lineStamp = clock.nowNanos(); // one clock read per read(), not per line
         if (!splitter.split(source, readBuffer.flip())) {
             stalled = source; // the rest of this read is split once readers have made room
         }
+        return n == readBuffer.capacity();
     }
 
     @Override
