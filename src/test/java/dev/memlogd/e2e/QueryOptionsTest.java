@@ -172,4 +172,47 @@ class QueryOptionsTest {
             assertEquals(List.of("w 3", "w 4"), msgs(tail));
         }
     }
+
+    @Test
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void identityComesFirstAndIsTheOneTheStartEntryNames() throws Exception {
+        // A daemon of its own: the shared one's start entry may be evicted by earlier tests.
+        try (DaemonProcess fresh = DaemonProcess.start()) {
+            Logread.Result result = Logread.run("-socket", fresh.querySocket().toString(), "-o", "json",
+                    "--identity");
+            assertEquals(0, result.exitCode(), result::describe);
+
+            LogEntry identity = EntryJsonParser.parse(result.lines().get(0));
+            assertEquals(LinuxKit.SOURCE_MEMLOGD, identity.source());
+            assertEquals(-1, identity.seq());
+            assertTrue(identity.daemon() != null && identity.daemon().matches("[0-9a-f-]{36}"), identity::toString);
+            LogEntry started = EntryJsonParser.parse(result.lines().get(1));
+            assertTrue(started.msg().contains(" started ") && started.msg().contains("identity " + identity.daemon()),
+                    started::toString);
+        }
+    }
+
+    @Test
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void resumeNamingThisDaemonIsExactAndNamingAnotherSaysItRestarted() throws Exception {
+        try (Source source = Sources.socketpair(daemon.logSocket(), "identity")) {
+            source.println("one").println("two");
+            daemon.awaitEntry("identity", "two");
+            List<LogEntry> first = logreadJson("--identity", "--source", "identity");
+            String id = first.get(0).daemon();
+            long lastSeen = first.get(first.size() - 1).seq();
+            source.println("three");
+            daemon.awaitEntry("identity", "three");
+
+            List<LogEntry> same = logreadJson("--source", "identity", "--after", Long.toString(lastSeen),
+                    "--daemon", id);
+            List<LogEntry> other = logreadJson("--source", "identity", "--after", Long.toString(lastSeen),
+                    "--daemon", "an-earlier-daemon");
+
+            assertEquals(List.of("three"), msgs(same));
+            assertTrue(other.get(0).msg().startsWith("memlogd restarted: entries after seq " + lastSeen
+                    + " of the previous daemon (an-earlier-daemon) may be missing"), other.get(0)::toString);
+            assertEquals(List.of("one", "two", "three"), msgs(other.subList(1, other.size())));
+        }
+    }
 }

@@ -86,6 +86,16 @@ public final class LogreadCommand implements Callable<Integer> {
             description = "Only entries after sequence number SEQ: resume where a reader stopped (ours).")
     Long after;
 
+    @Option(names = {"-daemon", "--daemon"}, paramLabel = "ID",
+            description = "With --after: the identity of the daemon that gave out SEQ. If memlogd has"
+                    + " restarted since, it says so and sends every entry it holds (ours).")
+    String daemon;
+
+    @Option(names = {"-identity", "--identity"}, arity = "0..1", fallbackValue = "true", converter = GoBoolean.class,
+            description = "Print the daemon's identity first (a memlogd notice), to name it in a later"
+                    + " --daemon (ours).")
+    boolean identity;
+
     @Option(names = {"-o", "-output", "--output"}, paramLabel = "FORMAT",
             description = "text (LinuxKit's format, default) or json (memlogd's lines as sent, with seq).")
     Output output = Output.text;
@@ -94,6 +104,14 @@ public final class LogreadCommand implements Callable<Integer> {
     public Integer call() {
         requireNonNegative(lines, "-n");
         requireNonNegative(after, "--after");
+        if (daemon != null && after == null) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--daemon names the daemon that gave out --after's SEQ: give both");
+        }
+        if (daemon != null && (daemon.isEmpty() || daemon.length() > QueryRequest.MAX_DAEMON_LENGTH)) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--daemon must be 1 to " + QueryRequest.MAX_DAEMON_LENGTH + " characters");
+        }
         try {
             return print();
         } catch (IOException e) {
@@ -127,7 +145,7 @@ public final class LogreadCommand implements Callable<Integer> {
     }
 
     private QueryClient connect() throws IOException {
-        boolean filtered = lines != null || !sources.isEmpty() || after != null;
+        boolean filtered = lines != null || !sources.isEmpty() || after != null || identity;
         if (!filtered) {
             // LinuxKit's logread: -F wins over -f.
             byte mode = dumpFollow ? LinuxKit.MODE_DUMP_FOLLOW : follow ? LinuxKit.MODE_FOLLOW : LinuxKit.MODE_DUMP;
@@ -137,7 +155,7 @@ public final class LogreadCommand implements Callable<Integer> {
         // ask for held entries too, so those dump first.
         boolean dump = dumpFollow || !follow || lines != null || after != null;
         QueryRequest request = new QueryRequest(dump, follow || dumpFollow,
-                after != null ? after : -1, lines != null ? lines : -1, sources);
+                after != null ? after : -1, lines != null ? lines : -1, sources, identity, daemon);
         return QueryClient.open(socket.path(), request);
     }
 

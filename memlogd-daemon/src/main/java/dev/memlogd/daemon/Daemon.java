@@ -26,6 +26,7 @@ final class Daemon {
     private final OwnLog ownLog;
     private final EventLoop loop;
     private final int sourceBudget;
+    private final String identity = newIdentity();
 
     private Daemon(DaemonConfig config, DaemonSockets sockets, Selector selector) throws IOException {
         this.sockets = sockets;
@@ -37,7 +38,7 @@ final class Daemon {
         Followers followers = new Followers(ring, clock, ownLog, config.clientBuffer(), config.maxLineLength(),
                 config.clientWaitMillis());
         QueryAcceptor acceptor = new QueryAcceptor(sockets.query, selector, ring, followers, ownLog, clock,
-                config.maxClients(), config.modeTimeoutMillis());
+                config.maxClients(), config.modeTimeoutMillis(), identity);
         long fdLimit = FdBudget.fdLimit();
         this.sourceBudget = FdBudget.sources(config.maxSources(), config.maxClients(), fdLimit,
                 FdBudget.openFdCount() + (config.consoleEcho() ? 2 : 0));
@@ -75,6 +76,28 @@ final class Daemon {
 
     String querySocketName() {
         return sockets.queryName();
+    }
+
+    /**
+     * This start of the daemon, as clients name it to resume (docs/protocol.md, section 5): a
+     * random UUID, new at every start, so that a seq of one daemon is never taken for the same
+     * seq of the next.
+     */
+    String identity() {
+        return identity;
+    }
+
+    /** A new random UUID: the kernel's (no entropy pool of our own to seed at boot), else the JDK's. */
+    private static String newIdentity() {
+        try {
+            String uuid = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/sys/kernel/random/uuid")).trim();
+            if (uuid.matches("[0-9a-f-]{36}")) {
+                return uuid;
+            }
+        } catch (IOException | RuntimeException e) {
+            // No /proc: the JDK's generator.
+        }
+        return java.util.UUID.randomUUID().toString();
     }
 
     /** Sources the daemon will read at once: -max-sources, or fewer if the fd limit says so. */

@@ -147,7 +147,7 @@ public final class MemlogdCommand implements Callable<Integer> {
             return cannotStart(e, err);
         }
         daemon.ownMessage("memlogd " + new VersionProvider().getVersion()[0] + " started on JDK "
-                + Runtime.version() + ": log " + daemon.logSocketName() + ", query " + daemon.querySocketName()
+                + Runtime.version() + ", identity " + daemon.identity() + ": log " + daemon.logSocketName() + ", query " + daemon.querySocketName()
                 + ", max-lines " + maxLines + ", max-bytes " + maxBytes + ", sources at once " + daemon.sourceBudget()
                 + (daemon.sourceBudget() < maxSources ? " (fewer than -max-sources " + maxSources
                         + ": the process fd limit is " + FdBudget.fdLimit() + ")" : ""));

@@ -30,6 +30,11 @@ public enum EntryEncoder {
         public void encodeNotice(ByteBuffer out, long timeNanos, String msg, long lost) {
             EntryJsonEncoder.encodeNotice(out, timeNanos, msg, lost);
         }
+
+        @Override
+        public void encodeIdentity(ByteBuffer out, long timeNanos, String daemon) {
+            EntryJsonEncoder.encodeNotice(out, timeNanos, identityText(daemon), -1, daemon);
+        }
     },
     LOGREAD {
         @Override
@@ -52,7 +57,17 @@ public enum EntryEncoder {
         public void encodeNotice(ByteBuffer out, long timeNanos, String msg, long lost) {
             LogreadFormat.encodeNotice(out, timeNanos, msg);
         }
+
+        @Override
+        public void encodeIdentity(ByteBuffer out, long timeNanos, String daemon) {
+            LogreadFormat.encodeNotice(out, timeNanos, identityText(daemon));
+        }
     };
+
+    /** The identity notice's message. */
+    static String identityText(String daemon) {
+        return "memlogd identity " + daemon;
+    }
 
     /** Most bytes {@link #encode} writes for a record with these lengths. */
     public abstract int maxEncodedLength(int sourceLength, int msgLength);
@@ -73,4 +88,12 @@ public enum EntryEncoder {
      * @throws java.nio.BufferOverflowException when it does not fit; {@code out} is then unchanged
      */
     public abstract void encodeNotice(ByteBuffer out, long timeNanos, String msg, long lost);
+
+    /**
+     * Puts the notice that starts a stream whose request asked for the daemon's identity: in
+     * JSON, {@code {"time":…,"source":"memlogd","msg":"memlogd identity ID","daemon":"ID"}}.
+     *
+     * @throws java.nio.BufferOverflowException when it does not fit; {@code out} is then unchanged
+     */
+    public abstract void encodeIdentity(ByteBuffer out, long timeNanos, String daemon);
 }

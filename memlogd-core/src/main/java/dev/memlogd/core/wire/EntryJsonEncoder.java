@@ -39,6 +39,8 @@ public final class EntryJsonEncoder {
     private static final byte[] SEQ = ascii("\",\"seq\":");
     private static final byte[] TRUNCATED = ascii(",\"truncated\":true");
     private static final byte[] LOST = ascii(",\"lost\":");
+    private static final byte[] DAEMON = ascii(",\"daemon\":\"");
+    private static final byte[] QUOTE = ascii("\"");
     private static final byte[] MSG_END = ascii("\"");
     private static final byte[] END = ascii("}\n");
     private static final byte[] MIN_LONG = ascii(Long.toString(Long.MIN_VALUE));
@@ -150,7 +152,18 @@ public final class EntryJsonEncoder {
      * @throws IllegalArgumentException when the bound exceeds {@link Integer#MAX_VALUE}
      */
     public static int maxNoticeLength(String msg) {
-        return bound(NOTICE_FIXED_LENGTH, MAX_ESCAPE_EXPANSION, 0, utf8Length(msg));
+        return maxNoticeLength(msg, null);
+    }
+
+    /**
+     * A bound on the bytes {@link #encodeNotice(ByteBuffer, long, String, long, String)} writes.
+     *
+     * @throws IllegalArgumentException when the bound exceeds {@link Integer#MAX_VALUE}
+     */
+    public static int maxNoticeLength(String msg, String daemon) {
+        int daemonBound = daemon == null ? 0 : DAEMON.length + QUOTE.length;
+        return bound(NOTICE_FIXED_LENGTH + daemonBound, MAX_ESCAPE_EXPANSION, daemon == null ? 0 : utf8Length(daemon),
+                utf8Length(msg));
     }
 
     /**
@@ -165,9 +178,17 @@ public final class EntryJsonEncoder {
      * @throws BufferOverflowException when the line does not fit in {@code out.remaining()}
      */
     public static void encodeNotice(ByteBuffer out, long timeNanos, String msg, long lost) {
+        encodeNotice(out, timeNanos, msg, lost, null);
+    }
+
+    /**
+     * {@link #encodeNotice(ByteBuffer, long, String, long)} with a {@code "daemon"} field after
+     * the others when {@code daemon} is not null: the identity notice of a mode-3 stream.
+     */
+    public static void encodeNotice(ByteBuffer out, long timeNanos, String msg, long lost, String daemon) {
         byte[] source = LinuxKit.SOURCE_MEMLOGD.getBytes(StandardCharsets.UTF_8);
         byte[] text = msg.getBytes(StandardCharsets.UTF_8);
-        ByteBuffer line = ByteBuffer.allocate(maxNoticeLength(msg));
+        ByteBuffer line = ByteBuffer.allocate(maxNoticeLength(msg, daemon));
         line.put(TIME);
         GoTime.formatRfc3339Nano(timeNanos, line);
         line.put(SOURCE);
@@ -178,6 +199,12 @@ public final class EntryJsonEncoder {
         if (lost >= 0) {
             line.put(LOST);
             putDecimal(lost, line);
+        }
+        if (daemon != null) {
+            byte[] id = daemon.getBytes(StandardCharsets.UTF_8);
+            line.put(DAEMON);
+            escape(ByteBuffer.wrap(id), 0, id.length, line);
+            line.put(QUOTE);
         }
         line.put(END);
         line.flip();

@@ -29,6 +29,7 @@ public final class EntryJsonParser {
         long seq = -1;
         boolean truncated = false;
         long lost = -1;
+        String daemon = null;
         for (String name = r.beginObject(); name != null; name = r.nextField()) {
             if (r.readNull()) {
                 continue; // Go leaves the field as it was
@@ -48,6 +49,7 @@ public final class EntryJsonParser {
                 case "seq" -> seq = r.readLong();
                 case "truncated" -> truncated = r.readBoolean();
                 case "lost" -> lost = r.readLong();
+                case "daemon" -> daemon = r.readString();
                 default -> r.skipValue();
             }
         }
@@ -56,6 +58,6 @@ public final class EntryJsonParser {
         if (missing != null) {
             throw r.fail("missing field \"" + missing + "\"");
         }
-        return new LogEntry(time, source, msg, seq, truncated, lost);
+        return new LogEntry(time, source, msg, seq, truncated, lost, daemon);
     }
 }

@@ -11,6 +11,14 @@ package dev.memlogd.core.wire;
  * @param seq       our daemon's sequence number, -1 when absent (LinuxKit's memlogd, or a notice)
  * @param truncated whether the daemon cut the line at {@code -max-line-len}
  * @param lost      in the daemon's notices, how many entries the client missed; -1 when absent
+ * @param daemon    in the identity notice (a mode-3 request with {@code identity}), the
+ *                  daemon's identity; null when absent
  */
-public record LogEntry(String time, String source, String msg, long seq, boolean truncated, long lost) {
+public record LogEntry(String time, String source, String msg, long seq, boolean truncated, long lost,
+        String daemon) {
+
+    /** An entry or notice without a daemon identity. */
+    public LogEntry(String time, String source, String msg, long seq, boolean truncated, long lost) {
+        this(time, source, msg, seq, truncated, lost, null);
+    }
 }

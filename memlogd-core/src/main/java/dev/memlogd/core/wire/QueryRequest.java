@@ -12,8 +12,9 @@ import java.util.Set;
  *
  * <p>JSON fields, all optional: {@code dump} (default true), {@code follow} (default false),
  * {@code after} (default: not given), {@code tail} (default: all), {@code sources} (default:
- * all). Unknown fields are refused: this is our own extension, so a typo should fail loudly
- * rather than silently send everything.
+ * all), {@code identity} (default false), {@code daemon} (default: not given; only with
+ * {@code after}). Unknown fields are refused: this is our own extension, so a typo should fail
+ * loudly rather than silently send everything.
  *
  * <p>Immutable, so thread-safe.
  *
@@ -22,13 +23,19 @@ import java.util.Set;
  * @param after   only entries with a seq greater than this; -1 when not given
  * @param tail    of the dump, only the last {@code tail} matching entries; -1 for all
  * @param sources only these source names; empty for all
+ * @param identity start the stream with a notice giving the daemon's identity
+ * @param daemon  the identity of the daemon that gave out {@code after}; null when not given
  */
-public record QueryRequest(boolean dump, boolean follow, long after, int tail, List<String> sources) {
-    private static final String FIELDS = "dump, follow, after, tail, sources";
+public record QueryRequest(boolean dump, boolean follow, long after, int tail, List<String> sources,
+        boolean identity, String daemon) {
+    private static final String FIELDS = "dump, follow, after, tail, sources, identity, daemon";
+    /** Longest daemon identity a request may name. */
+    public static final int MAX_DAEMON_LENGTH = 128;
 
     /**
      * @throws IllegalArgumentException when both dump and follow are false, {@code after} or
-     *         {@code tail} is below -1, or {@code sources} is null or holds a null
+     *         {@code tail} is below -1, {@code sources} is null or holds a null, or
+     *         {@code daemon} is given without {@code after} or is empty or too long
      */
     public QueryRequest {
         if (!dump && !follow) {
@@ -45,6 +52,15 @@ public record QueryRequest(boolean dump, boolean follow, long after, int tail, L
             throw new IllegalArgumentException("sources must be a list of names: " + sources);
         }
         sources = List.copyOf(sources);
+        if (daemon != null && (after < 0 || daemon.isEmpty() || daemon.length() > MAX_DAEMON_LENGTH)) {
+            throw new IllegalArgumentException("daemon names the daemon that gave out \"after\": it goes with after,"
+                    + " 1 to " + MAX_DAEMON_LENGTH + " characters");
+        }
+    }
+
+    /** A request without identity fields. */
+    public QueryRequest(boolean dump, boolean follow, long after, int tail, List<String> sources) {
+        this(dump, follow, after, tail, sources, false, null);
     }
 
     /** Compact JSON, fields in the order dump, follow, after, tail, sources, defaults left out. */
@@ -72,6 +88,12 @@ public record QueryRequest(boolean dump, boolean follow, long after, int tail, L
             }
             sb.append(']');
         }
+        if (identity) {
+            field(sb, "identity").append("true");
+        }
+        if (daemon != null) {
+            quote(field(sb, "daemon"), daemon);
+        }
         return sb.append('}').toString();
     }
 
@@ -89,6 +111,8 @@ public record QueryRequest(boolean dump, boolean follow, long after, int tail, L
         long after = -1;
         int tail = -1;
         List<String> sources = List.of();
+        boolean identity = false;
+        String daemon = null;
         Set<String> seen = new HashSet<>();
         for (String name = r.beginObject(); name != null; name = r.nextField()) {
             if (!seen.add(name)) {
@@ -100,6 +124,8 @@ public record QueryRequest(boolean dump, boolean follow, long after, int tail, L
                 case "after" -> after = count(r, name, Long.MAX_VALUE);
                 case "tail" -> tail = (int) count(r, name, Integer.MAX_VALUE);
                 case "sources" -> sources = names(r);
+                case "identity" -> identity = bool(r, name);
+                case "daemon" -> daemon = string(r, name);
                 default -> throw r.fail("unknown field \"" + name + "\" (known: " + FIELDS + ")");
             }
         }
@@ -107,7 +133,13 @@ public record QueryRequest(boolean dump, boolean follow, long after, int tail, L
         if (!dump && !follow) {
             throw new IllegalArgumentException("\"dump\":false without \"follow\":true would send nothing");
         }
-        return new QueryRequest(dump, follow, after, tail, sources);
+        if (daemon != null && after < 0) {
+            throw new IllegalArgumentException("\"daemon\" names the daemon that gave out \"after\": give both");
+        }
+        if (daemon != null && (daemon.isEmpty() || daemon.length() > MAX_DAEMON_LENGTH)) {
+            throw new IllegalArgumentException("\"daemon\" must be 1 to " + MAX_DAEMON_LENGTH + " characters");
+        }
+        return new QueryRequest(dump, follow, after, tail, sources, identity, daemon);
     }
 
     private static boolean bool(JsonReader r, String name) {
@@ -128,6 +160,13 @@ public record QueryRequest(boolean dump, boolean follow, long after, int tail, L
             throw r.fail("\"" + name + "\" must be an integer from 0 to " + max + ", not " + v);
         }
         return v;
+    }
+
+    private static String string(JsonReader r, String name) {
+        if (r.peek() != '"') {
+            throw r.fail("\"" + name + "\" must be a string");
+        }
+        return r.readString();
     }
 
     private static List<String> names(JsonReader r) {

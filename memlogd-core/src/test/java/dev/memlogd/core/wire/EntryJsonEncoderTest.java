@@ -209,6 +209,19 @@ class EntryJsonEncoderTest {
     }
 
     @Test
+    void identityNoticeCarriesTheDaemonFieldLastAndParsesBack() {
+        ByteBuffer out = ByteBuffer.allocate(EntryJsonEncoder.maxNoticeLength("memlogd identity ab-1", "ab-1"));
+
+        EntryEncoder.JSON.encodeIdentity(out, 0, "ab-1");
+
+        String line = Records.written(out);
+        assertEquals("{\"time\":\"1970-01-01T00:00:00Z\",\"source\":\"memlogd\",\"msg\":\"memlogd identity ab-1\","
+                + "\"daemon\":\"ab-1\"}\n", line);
+        assertEquals("ab-1", EntryJsonParser.parse(line).daemon());
+        assertEquals(-1, EntryJsonParser.parse(line).seq());
+    }
+
+    @Test
     void noticeWithNegativeLostOmitsLost() {
         ByteBuffer out = ByteBuffer.allocate(EntryJsonEncoder.maxNoticeLength("bye"));
         EntryJsonEncoder.encodeNotice(out, 0, "bye", -1);

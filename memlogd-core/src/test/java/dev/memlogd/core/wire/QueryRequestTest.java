@@ -169,4 +169,29 @@ class QueryRequestTest {
         assertEquals(List.of("a"), r.sources());
         assertThrows(UnsupportedOperationException.class, () -> r.sources().add("c"));
     }
+
+    @Test
+    void identityAndDaemonRoundTripAfterTheOtherFields() {
+        QueryRequest request = new QueryRequest(true, true, 41, -1, List.of(), true, "3f0c-\"id\"");
+
+        assertEquals("{\"follow\":true,\"after\":41,\"identity\":true,\"daemon\":\"3f0c-\\\"id\\\"\"}",
+                request.toJson());
+        assertEquals(request, QueryRequest.parse(request.toJson()));
+    }
+
+    @Test
+    void daemonWithoutAfterIsRefusedSayingTheyGoTogether() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> QueryRequest.parse("{\"daemon\":\"x\"}"));
+
+        assertTrue(e.getMessage().contains("give both"), e.getMessage());
+    }
+
+    @Test
+    void daemonMustBeANonEmptyStringOfAtMost128Characters() {
+        assertThrows(IllegalArgumentException.class, () -> QueryRequest.parse("{\"after\":1,\"daemon\":7}"));
+        assertThrows(IllegalArgumentException.class, () -> QueryRequest.parse("{\"after\":1,\"daemon\":\"\"}"));
+        assertThrows(IllegalArgumentException.class,
+                () -> QueryRequest.parse("{\"after\":1,\"daemon\":\"" + "x".repeat(129) + "\"}"));
+    }
 }

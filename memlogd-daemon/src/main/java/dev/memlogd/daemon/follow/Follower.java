@@ -62,6 +62,8 @@ public final class Follower implements KeyHandler, HoldPolicy.Reader {
     private final Clock clock;
     /** The last entry time formatted: entries from one read share it. */
     private final TimeText timeText = new TimeText();
+    /** The daemon's identity, sent first when the request asked for it; null once sent. */
+    private String pendingIdentity;
     private String pendingNotice;
     private long pendingNoticeLost;
     private SelectionKey key;
@@ -88,6 +90,7 @@ public final class Follower implements KeyHandler, HoldPolicy.Reader {
         this.stopSeq = plan.follow() ? Long.MAX_VALUE : plan.dumpEndSeq();
         this.clock = clock;
         this.owner = owner;
+        this.pendingIdentity = plan.identity();
         if (plan.gap().notice() != null) {
             notice(plan.gap().notice(), plan.gap().lost());
         }
@@ -189,6 +192,10 @@ public final class Follower implements KeyHandler, HoldPolicy.Reader {
     }
 
     private void fill() {
+        if (pendingIdentity != null) {
+            encoder.encodeIdentity(out, clock.nowNanos(), pendingIdentity);
+            pendingIdentity = null;
+        }
         long missed = cursor.skipLapped();
         if (missed > 0) {
             episodeMissed += missed;

@@ -13,8 +13,10 @@ import dev.memlogd.core.wire.QueryRequest;
  * @param dumpEndSeq the first seq not sent to a dump-only reader (the ring's next seq when it asked)
  * @param sources    the sources it wants
  * @param gap        what it must be told first
+ * @param identity   the daemon's identity, to send before anything else; null when not asked for
  */
-public record ReadPlan(long startSeq, boolean follow, long dumpEndSeq, SourceFilter sources, Gap gap) {
+public record ReadPlan(long startSeq, boolean follow, long dumpEndSeq, SourceFilter sources, Gap gap,
+        String identity) {
 
     /** The difference between where a reader asked to resume and what it will get. */
     public sealed interface Gap {
@@ -66,15 +68,38 @@ public record ReadPlan(long startSeq, boolean follow, long dumpEndSeq, SourceFil
         }
     }
 
+    /**
+     * The request's {@code after} was given out by another daemon, which this one replaced: what
+     * that daemon held after it is gone, and this daemon's stream is sent from its oldest entry.
+     */
+    public record Restarted(String previousDaemon, long afterSeq, long evicted) implements Gap {
+        @Override
+        public String notice() {
+            return "memlogd restarted: entries after seq " + afterSeq + " of the previous daemon (" + previousDaemon
+                    + ") may be missing" + (evicted > 0 ? "; the first " + evicted + " entries of this one were"
+                    + " evicted before this request" : "") + "; continuing with the oldest entry held";
+        }
+
+        /** This daemon's entries evicted before the request; what the old one lost is unknown. */
+        @Override
+        public long lost() {
+            return evicted > 0 ? evicted : -1;
+        }
+    }
+
     private static final Gap NO_GAP = new NoGap();
 
     /** Every new entry from now on, of every source (the console echo). */
     public static ReadPlan followFromNow(LogRing ring) {
-        return new ReadPlan(ring.nextSeq(), true, ring.nextSeq(), SourceFilter.ALL, NO_GAP);
+        return new ReadPlan(ring.nextSeq(), true, ring.nextSeq(), SourceFilter.ALL, NO_GAP, null);
     }
 
-    /** What a query client's request asks for, in the ring as it is now. */
-    public static ReadPlan of(QueryRequest request, LogRing ring) {
+    /**
+     * What a query client's request asks for, in the ring as it is now.
+     *
+     * @param daemon this daemon's identity
+     */
+    public static ReadPlan of(QueryRequest request, LogRing ring, String daemon) {
         SourceFilter sources = SourceFilter.of(request.sources());
         long oldest = ring.oldestSeq();
         long next = ring.nextSeq();
@@ -83,7 +108,9 @@ public record ReadPlan(long startSeq, boolean follow, long dumpEndSeq, SourceFil
         if (!request.dump()) {
             start = next;
         } else if (request.after() >= 0) {
-            if (request.after() >= next) {
+            if (request.daemon() != null && !request.daemon().equals(daemon)) {
+                gap = new Restarted(request.daemon(), request.after(), oldest - 1);
+            } else if (request.after() >= next) {
                 gap = new UnknownSeq(request.after());
             } else if (request.after() + 1 < oldest) {
                 gap = new Evicted(request.after(), oldest - (request.after() + 1));
@@ -94,7 +121,7 @@ public record ReadPlan(long startSeq, boolean follow, long dumpEndSeq, SourceFil
         if (request.dump() && request.tail() >= 0) {
             start = Math.max(start, startOfLast(request.tail(), ring, sources));
         }
-        return new ReadPlan(start, request.follow(), next, sources, gap);
+        return new ReadPlan(start, request.follow(), next, sources, gap, request.identity() ? daemon : null);
     }
 
     /** The seq from which the last {@code count} entries (of the wanted sources) are held. */

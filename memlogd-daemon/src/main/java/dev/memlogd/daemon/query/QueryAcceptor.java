@@ -46,12 +46,17 @@ public final class QueryAcceptor implements KeyHandler {
     private final Clock clock;
     private final int maxClients;
     private final long modeTimeoutMillis;
+    private final String identity;
     private final List<Handshake> handshakes = new ArrayList<>();
     private long acceptPausedUntil;
 
-    /** Registers {@code server} (non-blocking from here) with {@code selector}. */
+    /**
+     * Registers {@code server} (non-blocking from here) with {@code selector}.
+     *
+     * @param identity this daemon's identity (docs/protocol.md, section 5)
+     */
     public QueryAcceptor(ServerSocketChannel server, Selector selector, LogRing ring, Followers followers,
-            OwnLog ownLog, Clock clock, int maxClients, long modeTimeoutMillis) throws IOException {
+            OwnLog ownLog, Clock clock, int maxClients, long modeTimeoutMillis, String identity) throws IOException {
         this.server = server;
         this.selector = selector;
         this.ring = ring;
@@ -60,6 +65,7 @@ public final class QueryAcceptor implements KeyHandler {
         this.clock = clock;
         this.maxClients = maxClients;
         this.modeTimeoutMillis = modeTimeoutMillis;
+        this.identity = identity;
         server.configureBlocking(false);
         this.acceptKey = server.register(selector, SelectionKey.OP_ACCEPT, this);
     }
@@ -130,7 +136,7 @@ public final class QueryAcceptor implements KeyHandler {
             refuse(handshake.channel, "too many query clients (-max-clients " + maxClients + ")");
             return;
         }
-        followers.addClient(handshake.channel, handshake.channel.keyFor(selector), ReadPlan.of(request, ring));
+        followers.addClient(handshake.channel, handshake.channel.keyFor(selector), ReadPlan.of(request, ring, identity));
     }
 
     /** Closes a handshake's connection without a word (the client has gone, or a bug). */

@@ -17,6 +17,7 @@ import dev.memlogd.core.wire.QueryRequest;
 
 /** What each request reads of a ring holding seq 11..30 (10 evicted), sources a and b alternating. */
 class ReadPlanTest {
+    private static final String ID = "daemon-now";
     private final LogRing ring = new LogRing(20, 1 << 20);
 
     ReadPlanTest() {
@@ -30,9 +31,13 @@ class ReadPlanTest {
         return new QueryRequest(dump, follow, after, tail, List.of(sources));
     }
 
+    private static QueryRequest resume(long after, String daemon) {
+        return new QueryRequest(true, true, after, -1, List.of(), true, daemon);
+    }
+
     @Test
     void dumpReadsEveryHeldEntryAndEndsWhereTheRingEndedWhenAsked() {
-        ReadPlan plan = ReadPlan.of(request(true, false, -1, -1), ring);
+        ReadPlan plan = ReadPlan.of(request(true, false, -1, -1), ring, ID);
 
         assertEquals(11, plan.startSeq());
         assertFalse(plan.follow());
@@ -43,7 +48,7 @@ class ReadPlanTest {
 
     @Test
     void followAloneStartsWithTheNextEntry() {
-        ReadPlan plan = ReadPlan.of(request(false, true, -1, -1), ring);
+        ReadPlan plan = ReadPlan.of(request(false, true, -1, -1), ring, ID);
 
         assertEquals(31, plan.startSeq());
         assertTrue(plan.follow());
@@ -51,7 +56,7 @@ class ReadPlanTest {
 
     @Test
     void resumeAfterAHeldSeqStartsRightAfterItWithNoGap() {
-        ReadPlan plan = ReadPlan.of(request(true, true, 20, -1), ring);
+        ReadPlan plan = ReadPlan.of(request(true, true, 20, -1), ring, ID);
 
         assertEquals(21, plan.startSeq());
         assertEquals(new ReadPlan.NoGap(), plan.gap());
@@ -59,7 +64,7 @@ class ReadPlanTest {
 
     @Test
     void resumeAfterAnEvictedSeqStartsAtTheOldestAndCountsWhatWasEvicted() {
-        ReadPlan plan = ReadPlan.of(request(true, true, 4, -1), ring);
+        ReadPlan plan = ReadPlan.of(request(true, true, 4, -1), ring, ID);
 
         assertEquals(11, plan.startSeq());
         assertEquals(new ReadPlan.Evicted(4, 6), plan.gap());
@@ -69,7 +74,7 @@ class ReadPlanTest {
 
     @Test
     void resumeAfterASeqNeverGivenOutSendsEverythingAndSaysTheDaemonRestarted() {
-        ReadPlan plan = ReadPlan.of(request(true, true, 31, -1), ring);
+        ReadPlan plan = ReadPlan.of(request(true, true, 31, -1), ring, ID);
 
         assertEquals(11, plan.startSeq());
         assertEquals(new ReadPlan.UnknownSeq(31), plan.gap());
@@ -79,7 +84,7 @@ class ReadPlanTest {
 
     @Test
     void tailCountsOnlyTheWantedSources() {
-        ReadPlan plan = ReadPlan.of(request(true, false, -1, 3, "a"), ring);
+        ReadPlan plan = ReadPlan.of(request(true, false, -1, 3, "a"), ring, ID);
 
         // The last three entries of source a are seq 26, 28 and 30.
         assertEquals(26, plan.startSeq());
@@ -89,8 +94,34 @@ class ReadPlanTest {
 
     @Test
     void tailLongerThanTheRingStartsAtTheOldest() {
-        ReadPlan plan = ReadPlan.of(request(true, false, -1, 1000), ring);
+        ReadPlan plan = ReadPlan.of(request(true, false, -1, 1000), ring, ID);
 
         assertEquals(11, plan.startSeq());
+    }
+
+    @Test
+    void resumeNamingThisDaemonIsExactAndTheIdentityIsSentFirst() {
+        ReadPlan plan = ReadPlan.of(resume(20, ID), ring, ID);
+
+        assertEquals(21, plan.startSeq());
+        assertEquals(new ReadPlan.NoGap(), plan.gap());
+        assertEquals(ID, plan.identity());
+    }
+
+    @Test
+    void resumeNamingAnotherDaemonStartsAtTheOldestAndSaysItRestartedCountingWhatThisOneEvicted() {
+        ReadPlan plan = ReadPlan.of(resume(20, "daemon-before"), ring, ID);
+
+        assertEquals(11, plan.startSeq());
+        assertEquals(new ReadPlan.Restarted("daemon-before", 20, 10), plan.gap());
+        assertEquals(10, plan.gap().lost());
+        assertTrue(plan.gap().notice().startsWith(
+                "memlogd restarted: entries after seq 20 of the previous daemon (daemon-before) may be missing"),
+                plan.gap().notice());
+    }
+
+    @Test
+    void identityIsNotSentUnlessAskedFor() {
+        assertNull(ReadPlan.of(request(true, true, -1, -1), ring, ID).identity());
     }
 }
