@@ -10,6 +10,7 @@ import java.util.concurrent.Callable;
 import dev.memlogd.core.cli.FastFlags;
 import dev.memlogd.core.cli.GoBoolean;
 import dev.memlogd.core.cli.GoFlagSyntax;
+import dev.memlogd.core.cli.StopSignals;
 import dev.memlogd.core.cli.VersionProvider;
 import dev.memlogd.core.wire.EntryJsonEncoder;
 import dev.memlogd.daemon.fd.FdBudget;

@@ -1,0 +1,130 @@
+package dev.memlogd.logwrite;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What the log directory is known to hold: the daemon the entries came from, the last
+ * {@code seq} written, and for each file logwrite writes to, its inode and its length at that
+ * point, plus the lines it could not write and has not yet reported. Data is fsynced before the
+ * checkpoint that vouches for it, and the checkpoint is replaced atomically (written to a
+ * temporary file, fsynced, renamed over the old one, the directory fsynced), so after a crash
+ * or a power cut the checkpoint never claims more than the files hold. Recovery cuts every file
+ * back to its checkpointed length and resumes after {@code seq}.
+ *
+ * <p>The file is {@value #FILE_NAME} in the log directory, text:
+ * <pre>
+ * logwrite-checkpoint 1
+ * daemon 0c5e4a9e-…          ("-" for a daemon without identity: LinuxKit's)
+ * seq 1042                    (-1: none yet)
+ * file 1573921 52817 web.out  (inode, length, file name without .log; one per source)
+ * unwritten web.out 12 2026-11-30T02:54:11Z   (lines dropped since, not yet reported)
+ * </pre>
+ *
+ * @param daemon    the identity of the daemon {@code seq} belongs to, or null
+ * @param seq       the last seq written (or skipped), -1 for none
+ * @param files     one per source file
+ * @param unwritten lines not written (disk full, read-only) and not yet reported in the file
+ */
+record Checkpoint(String daemon, long seq, List<FileState> files, List<Unwritten> unwritten) {
+    static final String FILE_NAME = ".logwrite.checkpoint";
+    private static final String HEADER = "logwrite-checkpoint 1";
+
+    /** A file logwrite writes to, as it was at the checkpoint. */
+    record FileState(long inode, long length, String name) {
+    }
+
+    /** Lines of one file that could not be written, since {@code since} (a file-format time). */
+    record Unwritten(String name, long lines, String since) {
+    }
+
+    static final Checkpoint NONE = new Checkpoint(null, -1, List.of(), List.of());
+
+    /**
+     * The checkpoint of {@code dir}, or {@link #NONE} when there is none yet.
+     *
+     * @throws IOException when it cannot be read, or is not a checkpoint (then nothing is
+     *         guessed: the caller stops and says so)
+     */
+    static Checkpoint read(Path dir) throws IOException {
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(dir.resolve(FILE_NAME), StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            return NONE;
+        }
+        if (lines.isEmpty() || !lines.get(0).equals(HEADER)) {
+            throw new IOException(dir.resolve(FILE_NAME) + " is not a logwrite checkpoint (first line "
+                    + (lines.isEmpty() ? "missing" : "'" + lines.get(0) + "'") + ")");
+        }
+        String daemon = null;
+        long seq = -1;
+        List<FileState> files = new ArrayList<>();
+        List<Unwritten> unwritten = new ArrayList<>();
+        try {
+            for (String line : lines.subList(1, lines.size())) {
+                String[] f = line.split(" ", 4);
+                switch (f[0]) {
+                    case "daemon" -> daemon = f[1].equals("-") ? null : f[1];
+                    case "seq" -> seq = Long.parseLong(f[1]);
+                    case "file" -> files.add(new FileState(Long.parseLong(f[1]), Long.parseLong(f[2]), f[3]));
+                    case "unwritten" -> {
+                        String[] u = line.split(" ", 4);
+                        unwritten.add(new Unwritten(u[1], Long.parseLong(u[2]), u[3]));
+                    }
+                    default -> throw new IOException("unknown line '" + line + "'");
+                }
+            }
+        } catch (RuntimeException e) {
+            throw new IOException(dir.resolve(FILE_NAME) + " is damaged: " + e, e);
+        }
+        return new Checkpoint(daemon, seq, files, unwritten);
+    }
+
+    /** Replaces the checkpoint of {@code dir} atomically and durably. */
+    void write(Path dir) throws IOException {
+        StringBuilder sb = new StringBuilder(HEADER).append('\n');
+        sb.append("daemon ").append(daemon == null ? "-" : daemon).append('\n');
+        sb.append("seq ").append(seq).append('\n');
+        for (FileState file : files) {
+            sb.append("file ").append(file.inode()).append(' ').append(file.length()).append(' ').append(file.name())
+                    .append('\n');
+        }
+        for (Unwritten u : unwritten) {
+            sb.append("unwritten ").append(u.name()).append(' ').append(u.lines()).append(' ').append(u.since())
+                    .append('\n');
+        }
+        Path tmp = dir.resolve(FILE_NAME + ".tmp");
+        Files.deleteIfExists(tmp);
+        try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                LinkOption.NOFOLLOW_LINKS)) {
+            ByteBuffer bytes = ByteBuffer.wrap(sb.toString().getBytes(StandardCharsets.UTF_8));
+            while (bytes.hasRemaining()) {
+                out.write(bytes);
+            }
+            out.force(true);
+        } catch (IOException e) {
+            Files.deleteIfExists(tmp);
+            throw e;
+        }
+        Files.move(tmp, dir.resolve(FILE_NAME), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        syncDirectory(dir);
+    }
+
+    /** fsync of a directory: makes a rename in it durable. */
+    static void syncDirectory(Path dir) throws IOException {
+        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+            d.force(true);
+        }
+    }
+}

@@ -1,0 +1,281 @@
+package dev.memlogd.logwrite;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.memlogd.core.wire.LogEntry;
+import dev.memlogd.core.wire.LogwriteFormat;
+
+/**
+ * The log directory: one {@link SourceFile} per source, rotation, the {@link Checkpoint}, and
+ * the markers. Entries are appended in batches; {@link #flush} writes each batch (one write per
+ * file); {@link #checkpoint} makes everything written durable and then records it.
+ *
+ * <p>The rule that makes a restart exact: a file is written to only after a checkpoint lists
+ * it (its inode and length). So at {@link #open}, every file the checkpoint lists is cut back
+ * to its checkpointed length (wherever rotation has moved it since: it is found by inode), the
+ * files rotated in after it are removed (they hold only lines written after it), and the reader
+ * resumes after the checkpointed {@code seq}. Files it does not list were never written by
+ * logwrite since, and are left alone. Loop thread only.
+ */
+final class LogDir {
+    private static final DateTimeFormatter SECONDS = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ssXXX")
+            .withZone(ZoneOffset.UTC);
+
+    private final Path dir;
+    private final LogwriteOptions options;
+    private final Log log;
+    /** Open files by file name, in the order first seen. */
+    private final Map<String, SourceFile> files = new LinkedHashMap<>();
+    /** File names the checkpoint lists (with their state) that are not open in this run yet. */
+    private final Map<String, Checkpoint.FileState> known = new LinkedHashMap<>();
+    private final Map<String, Checkpoint.Unwritten> carriedUnwritten = new LinkedHashMap<>();
+    private String daemon;
+    private long seq;
+    private boolean checkpointFailing;
+
+    private LogDir(Path dir, LogwriteOptions options, Log log, Checkpoint checkpoint) {
+        this.dir = dir;
+        this.options = options;
+        this.log = log;
+        this.daemon = checkpoint.daemon();
+        this.seq = checkpoint.seq();
+        for (Checkpoint.FileState file : checkpoint.files()) {
+            known.put(file.name(), file);
+        }
+        for (Checkpoint.Unwritten u : checkpoint.unwritten()) {
+            carriedUnwritten.put(u.name(), u);
+        }
+    }
+
+    /**
+     * Recovers the directory from its checkpoint (see the class comment) and returns it.
+     *
+     * @throws IOException when the directory or its checkpoint cannot be read
+     */
+    static LogDir open(Path dir, LogwriteOptions options, Log log) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            throw new IOException("log directory " + dir + " does not exist");
+        }
+        Checkpoint checkpoint = Checkpoint.read(dir);
+        for (Checkpoint.FileState file : checkpoint.files()) {
+            recover(dir, file, options.maxLogFiles(), log);
+        }
+        return new LogDir(dir, options, log, checkpoint);
+    }
+
+    /** Cuts the checkpointed file back and removes files rotated in after it. */
+    private static void recover(Path dir, Checkpoint.FileState state, int maxFiles, Log log) throws IOException {
+        List<Path> newestFirst = new ArrayList<>();
+        newestFirst.add(dir.resolve(state.name() + ".log"));
+        for (int i = 0; i < maxFiles; i++) {
+            newestFirst.add(dir.resolve(state.name() + ".log." + i));
+        }
+        for (int k = 0; k < newestFirst.size(); k++) {
+            Path candidate = newestFirst.get(k);
+            if (!Files.isRegularFile(candidate, LinkOption.NOFOLLOW_LINKS)
+                    || SourceFile.inode(candidate) != state.inode()) {
+                continue;
+            }
+            try (var channel = java.nio.channels.FileChannel.open(candidate, java.nio.file.StandardOpenOption.WRITE,
+                    LinkOption.NOFOLLOW_LINKS)) {
+                if (channel.size() > state.length()) {
+                    log.say("cut " + candidate.getFileName() + " back from " + channel.size() + " to " + state.length()
+                            + " bytes: what was written after the last checkpoint is asked for again");
+                    channel.truncate(state.length());
+                }
+            }
+            for (int newer = 0; newer < k; newer++) {
+                if (Files.deleteIfExists(newestFirst.get(newer))) {
+                    log.say("removed " + newestFirst.get(newer).getFileName() + ", rotated in after the last"
+                            + " checkpoint: its lines are asked for again");
+                }
+            }
+            return;
+        }
+    }
+
+    /** The identity of the daemon the checkpointed seq belongs to, or null. */
+    String daemon() {
+        return daemon;
+    }
+
+    /** The last seq written (or skipped) from {@link #daemon()}, -1 for none. */
+    long seq() {
+        return seq;
+    }
+
+    /** From now on entries come from this daemon (null: one without identity). */
+    void daemon(String identity, long lastSeq) {
+        this.daemon = identity;
+        this.seq = lastSeq;
+    }
+
+    /**
+     * Appends one entry to its source's file, rotating as LinuxKit does; skips logwrite's own.
+     * The checkpointed seq moves with the line: a checkpoint taken before the line is buffered
+     * (a new file) has the seq before it, one taken after (a rotation) has its seq.
+     */
+    void append(LogEntry entry) throws IOException {
+        if (entry.source().startsWith(Markers.SOURCE)) {
+            advance(entry.seq()); // LinuxKit's rule: logwrite's own output would loop back through memlogd
+            return;
+        }
+        String line;
+        try {
+            line = LogwriteFormat.line(entry);
+        } catch (IllegalArgumentException e) {
+            log.say("skipped an entry with a bad time: " + e.getMessage());
+            advance(entry.seq());
+            return;
+        }
+        write(FileNames.of(entry.source()), line.getBytes(StandardCharsets.UTF_8), entry.seq());
+    }
+
+    private void advance(long entrySeq) {
+        if (entrySeq >= 0) {
+            seq = entrySeq;
+        }
+    }
+
+    /** Writes a marker line into every file logwrite writes or has written in this directory. */
+    void marker(String msg) throws IOException {
+        byte[] line = Markers.line(now(), msg);
+        List<String> names = new ArrayList<>(files.keySet());
+        for (String name : known.keySet()) {
+            if (!files.containsKey(name)) {
+                names.add(name);
+            }
+        }
+        for (String name : names) {
+            write(name, line, -1);
+        }
+    }
+
+    private void write(String name, byte[] line, long entrySeq) throws IOException {
+        SourceFile file = file(name);
+        if (file == null) {
+            advance(entrySeq); // dropped, and said so once: the seq still moves on
+            return;
+        }
+        file.append(line);
+        advance(entrySeq);
+        if (file.logicalLength() > options.maxLogSize()) {
+            rotate(file);
+        }
+    }
+
+    /** The open file for {@code name}; opened (after a checkpoint listing it) on first use. Null if it cannot be. */
+    private SourceFile file(String name) throws IOException {
+        SourceFile file = files.get(name);
+        if (file != null) {
+            return file;
+        }
+        try {
+            file = SourceFile.open(dir, name);
+        } catch (IOException e) {
+            log.say("cannot open " + name + ".log in " + dir + ": " + e + "; its lines are dropped until it can be");
+            return null;
+        }
+        Checkpoint.Unwritten carried = carriedUnwritten.remove(name);
+        if (carried != null) {
+            file.restoreUnwritten(carried.lines(), carried.since(), "before logwrite restarted");
+        }
+        files.put(name, file);
+        Checkpoint.FileState state = known.remove(name);
+        if (state == null || state.inode() != file.inode() || state.length() != file.length()) {
+            checkpoint(); // the rule: listed before it is written to
+        }
+        return file;
+    }
+
+    private void rotate(SourceFile file) throws IOException {
+        checkpoint();
+        if (file.logicalLength() <= options.maxLogSize()) {
+            return; // the write failed (and is counted): nothing to rotate
+        }
+        file.rotate(options.maxLogFiles(), options.compress());
+        checkpoint();
+        if (options.compress() && options.maxLogFiles() > 0) {
+            try {
+                file.compressRotated();
+            } catch (IOException e) {
+                log.say("cannot compress " + file.rotated(0, false).getFileName() + ": " + e + "; left as it is");
+            }
+        }
+    }
+
+    /** Writes every file's buffered lines (one write each). */
+    void flush() {
+        String now = now();
+        for (SourceFile file : files.values()) {
+            String error = file.flush(now);
+            if (error != null) {
+                log.sayOnce("write-" + file.name(), "cannot write " + file.name() + ".log: " + error
+                        + "; counting the lines dropped, and retrying with every batch");
+            }
+        }
+    }
+
+    /**
+     * Flushes, makes every file durable, then records the checkpoint. A checkpoint that cannot
+     * be written (disk full) leaves the previous one: a restart then asks again for more.
+     */
+    void checkpoint() {
+        flush();
+        List<Checkpoint.FileState> states = new ArrayList<>();
+        List<Checkpoint.Unwritten> unwritten = new ArrayList<>(carriedUnwritten.values());
+        for (SourceFile file : files.values()) {
+            try {
+                file.sync();
+            } catch (IOException e) {
+                log.sayOnce("sync-" + file.name(), "cannot sync " + file.name() + ".log: " + e);
+                return;
+            }
+            states.add(new Checkpoint.FileState(file.inode(), file.length(), file.name()));
+            if (file.unwrittenLines() > 0) {
+                unwritten.add(new Checkpoint.Unwritten(file.name(), file.unwrittenLines(), file.unwrittenSince()));
+            }
+        }
+        states.addAll(known.values());
+        try {
+            new Checkpoint(daemon, seq, states, unwritten).write(dir);
+            if (checkpointFailing) {
+                checkpointFailing = false;
+                log.say("checkpoint written again");
+            }
+        } catch (IOException e) {
+            if (!checkpointFailing) {
+                checkpointFailing = true;
+                log.say("cannot write the checkpoint in " + dir + ": " + e + "; keeping the previous one");
+            }
+        }
+    }
+
+    /** Closes every file after a last checkpoint. */
+    void close() {
+        checkpoint();
+        for (SourceFile file : files.values()) {
+            try {
+                file.close();
+            } catch (IOException e) {
+                // Closing after a checkpoint: nothing left to lose.
+            }
+        }
+    }
+
+    /** The current time as the files' lines give it (RFC 3339, whole seconds, UTC). */
+    static String now() {
+        return SECONDS.format(Instant.now());
+    }
+}
