@@ -1,0 +1,194 @@
+package dev.memlogd.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import dev.memlogd.e2e.Sources.Source;
+import dev.memlogd.testkit.Await;
+import dev.memlogd.testkit.TempDirs;
+
+/**
+ * logwrite with the real daemon, as LinuxKit boots: on-boot actions and services log into
+ * memlogd long before disks are up; logwrite starts last and must persist every line, in
+ * order, each once, through its own SIGKILL and through a restart of memlogd.
+ */
+@ExtendWith(DaemonOutputOnFailure.class)
+class LogwriteTest {
+    private Path work;
+    private Path logDir;
+    private final List<AutoCloseable> closeLast = new ArrayList<>();
+
+    @BeforeEach
+    void directories() throws Exception {
+        work = Files.createTempDirectory("logwrite-e2e-");
+        logDir = Files.createDirectory(work.resolve("log"));
+    }
+
+    @AfterEach
+    void cleanUp() throws Exception {
+        for (int i = closeLast.size() - 1; i >= 0; i--) {
+            closeLast.get(i).close();
+        }
+        TempDirs.deleteRecursively(work);
+    }
+
+    private <T extends AutoCloseable> T closeLater(T resource) {
+        closeLast.add(resource);
+        return resource;
+    }
+
+    private static List<String> numbered(String prefix, int from, int to) {
+        return IntStream.range(from, to).mapToObj(i -> prefix + " " + i).collect(Collectors.toList());
+    }
+
+    private void awaitMessages(String fileName, String source, List<String> expected, LogwriteProcess logwrite) {
+        Await.await(() -> LogwriteProcess.messages(logDir, fileName, source).size() >= expected.size(),
+                Duration.ofSeconds(60), fileName + " holds " + expected.size() + " lines of " + source + "\n"
+                        + logwrite.describe());
+    }
+
+    @Test
+    @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void everyLineLoggedBeforeLogwriteStartedIsInItsFileInOrderAcrossRotations() throws Exception {
+        DaemonProcess daemon = closeLater(DaemonProcess.start());
+        // On-boot actions, one after another, each a socketpair (as LinuxKit's init does for runc).
+        for (int action = 1; action <= 3; action++) {
+            try (Source onboot = Sources.socketpair(daemon.logSocket(), "onboot.00" + action + "-step.out")) {
+                for (String line : numbered("boot " + action, 0, 200)) {
+                    onboot.println(line);
+                }
+            }
+        }
+        // Services: FIFOs, still open (as containerd's stdout).
+        List<Source> services = Sources.fifos(work, daemon.logSocket(), List.of("svc-a.out", "svc-b"));
+        for (Source service : services) {
+            for (String line : numbered(service.name(), 0, 300)) {
+                service.println(line);
+            }
+        }
+        daemon.awaitEntry("svc-b", "svc-b 299");
+
+        LogwriteProcess logwrite = closeLater(LogwriteProcess.start(daemon.querySocket(), logDir,
+                "-max-log-size", "2000", "-max-log-files", "50"));
+        for (Source service : services) {
+            awaitMessages(service.name(), service.name(), numbered(service.name(), 0, 300), logwrite);
+        }
+
+        for (int action = 1; action <= 3; action++) {
+            String source = "onboot.00" + action + "-step.out";
+            awaitMessages(source, source, numbered("boot " + action, 0, 200), logwrite);
+            assertEquals(numbered("boot " + action, 0, 200), LogwriteProcess.messages(logDir, source, source), source);
+        }
+        for (Source service : services) {
+            assertEquals(numbered(service.name(), 0, 300),
+                    LogwriteProcess.messages(logDir, service.name(), service.name()), service.name());
+            assertTrue(Files.exists(logDir.resolve(service.name() + ".log.0")), "rotated at 2000 bytes");
+        }
+        Sources.closeAll(services);
+    }
+
+    @Test
+    @Timeout(value = 180, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void sigkillMidFloodThenRestartLosesNothingAndDuplicatesNothing() throws Exception {
+        // A ring big enough to hold the flood: what logwrite has not written when killed must
+        // still be there when it comes back.
+        DaemonProcess daemon = closeLater(DaemonProcess.start("-max-lines", "200000", "-max-bytes", "67108864"));
+        int lines = 30_000;
+        List<String> expected = numbered("flood", 0, lines);
+        Source source = closeLater(Sources.socketpair(daemon.logSocket(), "flood"));
+        LogwriteProcess first = LogwriteProcess.start(daemon.querySocket(), logDir, "-max-log-size", "100000",
+                "-max-log-files", "500", "-sync", "50");
+        Thread writer = new Thread(() -> {
+            try {
+                for (String line : expected) {
+                    source.println(line);
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }, "flood writer");
+        writer.start();
+        Await.await(() -> LogwriteProcess.lines(logDir, "flood").size() >= lines / 5, Duration.ofSeconds(60),
+                "a fifth of the flood written before the kill\n" + first.describe());
+
+        first.sigkill();
+        LogwriteProcess second = closeLater(LogwriteProcess.start(daemon.querySocket(), logDir,
+                "-max-log-size", "100000", "-max-log-files", "500"));
+        writer.join();
+        awaitMessages("flood", "flood", expected, second);
+
+        assertEquals(expected, LogwriteProcess.messages(logDir, "flood", "flood"), second.describe());
+        assertFalse(LogwriteProcess.lines(logDir, "flood").stream().anyMatch(l -> l.contains(" logwrite ")),
+                "no marker: nothing was missing\n" + second.describe());
+    }
+
+    @Test
+    @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void memlogdRestartedUnderLogwriteGetsAMarkerAndLaterLinesArePersisted() throws Exception {
+        Path sockets = Files.createDirectory(work.resolve("sockets"));
+        DaemonProcess before = DaemonProcess.startIn(sockets, null);
+        LogwriteProcess logwrite = closeLater(LogwriteProcess.start(before.querySocket(), logDir,
+                "-retry-max", "200"));
+        try (Source source = Sources.socketpair(before.logSocket(), "svc")) {
+            source.println("before restart");
+            awaitMessages("svc", "svc", List.of("before restart"), logwrite);
+        }
+        before.sigterm();
+        before.awaitExit(Duration.ofSeconds(10));
+
+        DaemonProcess after = closeLater(DaemonProcess.startIn(sockets, null));
+        try (Source source = Sources.socketpair(after.logSocket(), "svc")) {
+            source.println("after restart");
+            awaitMessages("svc", "svc", List.of("before restart", "after restart"), logwrite);
+        }
+
+        List<String> lines = LogwriteProcess.lines(logDir, "svc");
+        assertEquals(3, lines.size(), String.join("\n", lines));
+        assertTrue(lines.get(0).endsWith(" svc before restart"), lines.get(0));
+        assertTrue(lines.get(1).matches(".* logwrite memlogd restarted: entries after seq [0-9]+ of the previous"
+                + " daemon may be missing"), lines.get(1));
+        assertTrue(lines.get(2).endsWith(" svc after restart"), lines.get(2));
+    }
+
+    @Test
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void hostileSourceNamesStayInsideTheLogDirectory() throws Exception {
+        DaemonProcess daemon = closeLater(DaemonProcess.start());
+        LogwriteProcess logwrite = closeLater(LogwriteProcess.start(daemon.querySocket(), logDir));
+        for (String name : List.of("../escaped", "../../escaped2", "/tmp/escaped3", "..", ".", "")) {
+            try (Source source = Sources.socketpair(daemon.logSocket(), name)) {
+                source.println("from '" + name + "'");
+            }
+        }
+        Await.await(() -> {
+            try (Stream<Path> files = Files.list(logDir)) {
+                return files.filter(p -> p.getFileName().toString().endsWith(".log")).count() >= 7;
+            }
+        }, Duration.ofSeconds(30), "six hostile sources and memlogd's own in the log directory\n" + logwrite.describe());
+
+        assertFalse(Files.exists(work.resolve("escaped.log")), "../ escaped the log directory");
+        assertFalse(Files.exists(Path.of("/tmp/escaped3.log")), "an absolute name was used as a path");
+        assertFalse(Files.exists(work.resolve("..log")));
+        try (Stream<Path> files = Files.list(logDir)) {
+            List<String> names = files.map(p -> p.getFileName().toString()).sorted().collect(Collectors.toList());
+            assertTrue(names.contains("%2E.%2Fescaped.log"), names.toString());
+            assertTrue(names.contains("%.log"), "the empty name: " + names);
+        }
+    }
+}
