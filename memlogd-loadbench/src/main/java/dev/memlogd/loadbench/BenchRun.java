@@ -15,7 +15,7 @@ import dev.memlogd.testkit.TempDirs;
 final class BenchRun {
     /** What a run does; {@code daemonCommand} is given the two socket paths. */
     record Config(String daemon, BenchSources.Kind kind, int sources, int lines, int lineBytes, int writers,
-                  double rate, List<String> memlogdFlags, Path launcher, Path nullDaemon, boolean follow) {
+                  double rate, List<String> memlogdFlags, Path launcher, Path nullDaemon, String follower) {
     }
 
     private static final long IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
@@ -47,9 +47,12 @@ final class BenchRun {
                 : List.of(c.nullDaemon().toString(), log.toString(), query.toString());
         try (BenchDaemon d = BenchDaemon.start(command, log, query, dir.resolve("daemon.err"))) {
             Verifier verifier = new Verifier(c.sources(), c.lines(), c.lineBytes());
-            BenchFollower follower = memlogd && c.follow() ? BenchFollower.start(query, verifier) : null;
+            BenchFollower follower = memlogd && c.follower().equals("mode2") ? BenchFollower.start(query, verifier) : null;
+            LogwriteReader logwrite = memlogd && c.follower().equals("logwrite")
+                    ? LogwriteReader.start(c.launcher(), query, dir) : null;
             // Without a follower, memlogd's progress is its newest seq, less the entries it held before.
             long seqBefore = memlogd && follower == null ? BenchFollower.newestSeq(query) : 0;
+            long readerCpuBefore = logwrite != null ? logwrite.cpuNanos() : 0;
             long cpuSetup = d.cpuNanos();
             long othersBefore = othersNanos(cpuSetup);
             long t0 = System.nanoTime();
@@ -72,6 +75,7 @@ final class BenchRun {
             long count = 0;
             while (System.nanoTime() - tWritten < DEADLINE_NANOS) {
                 count = follower != null ? follower.benchEntries()
+                        : logwrite != null ? logwrite.lines(c.sources(), c.lineBytes())
                         : memlogd ? BenchFollower.newestSeq(query) - seqBefore : d.nullStats()[0];
                 long now = System.nanoTime();
                 cpuAfter = d.cpuNanos();
@@ -95,6 +99,13 @@ final class BenchRun {
             }
             double othersCpu = Math.max(0, (othersNanos(cpuAfter) - othersBefore) / (double) (System.nanoTime() - t0));
             long jitCpu = d.jitCpuNanos() - jitBefore;
+            long readerCpu = logwrite != null ? logwrite.cpuNanos() - readerCpuBefore : -1;
+            if (logwrite != null) {
+                if (count < expected) {
+                    System.err.println("# logwrite said: " + logwrite.messages());
+                }
+                logwrite.close();
+            }
             long peakRss = d.peakRss();
             long rssAnon = d.maxRssAnon();
             int threads = d.maxThreads();
@@ -122,7 +133,7 @@ final class BenchRun {
             return new RunResult(c.daemon(), d.startupNanos(), tStart - t0, cpuBefore - cpuSetup, tWritten - tStart,
                     Math.max(tDone, tWritten) - tStart, expected, received, lat[0], lat[1], lat[2],
                     cpuAfter - cpuBefore, jitCpu, peakRss, rssAnon, threads, Math.max(0, expected - received),
-                    noticeLost, seqGaps, own, dups, order, corrupt, end, othersCpu);
+                    noticeLost, seqGaps, own, dups, order, corrupt, end, othersCpu, readerCpu);
         }
     }
 }

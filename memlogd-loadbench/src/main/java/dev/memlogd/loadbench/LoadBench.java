@@ -59,9 +59,10 @@ public final class LoadBench implements Callable<Integer> {
                     + " echo, as under LinuxKit's -daemonize).")
     String memlogdFlags = "-no-console";
 
-    @Option(names = "--follower", paramLabel = "mode2|none",
-            description = "memlogd: a verifying dump+follow reader (mode2), or none, to measure ingest alone;"
-                    + " progress is then memlogd's newest seq, polled (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--follower", paramLabel = "mode2|none|logwrite",
+            description = "memlogd: a verifying dump+follow reader (mode2), none, to measure ingest alone"
+                    + " (progress is then memlogd's newest seq, polled), or bin/logwrite writing the sources"
+                    + " to files in the run's temp dir (progress: the files' bytes) (default: ${DEFAULT-VALUE}).")
     String follower = "mode2";
 
     @Option(names = "--launcher", paramLabel = "PATH",
@@ -73,8 +74,8 @@ public final class LoadBench implements Callable<Integer> {
         if (lineBytes < LineFormat.MIN_LINE_BYTES || sources < 1 || lines < 1 || writers < 1 || runs < 1 || rate < 0) {
             throw new CommandLine.ParameterException(new CommandLine(this), "bad sizes: see --help");
         }
-        if (!List.of("mode2", "none").contains(follower)) {
-            throw new CommandLine.ParameterException(new CommandLine(this), "--follower: mode2 or none");
+        if (!List.of("mode2", "none", "logwrite").contains(follower)) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--follower: mode2, none or logwrite");
         }
         List<String> daemons = daemon.equals("both") ? List.of("memlogd", "null") : List.of(daemon);
         if (!List.of("memlogd", "null").containsAll(daemons)) {
@@ -96,7 +97,7 @@ public final class LoadBench implements Callable<Integer> {
         for (int r = 0; r < runs; r++) {
             for (String d : daemons) {
                 RunResult result = BenchRun.run(new BenchRun.Config(d, kind, sources, lines, lineBytes, writers,
-                        rate, flags, memlogd, nulld, follower.equals("mode2")));
+                        rate, flags, memlogd, nulld, follower));
                 report.row(result);
                 results.add(result);
                 if (result.integrityViolated()) {

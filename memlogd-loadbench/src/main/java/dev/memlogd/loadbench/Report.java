@@ -47,6 +47,8 @@ final class Report {
         line("latency max ms", m, n, r -> r.max() / 1e6, "%.2f");
         line("daemon CPU us/line", m, n, r -> r.cpuNanosPerLine() / 1e3, "%.3f");
         line("  of which not JIT compiling", m, n, r -> r.cpuNanosPerLineWithoutJit() / 1e3, "%.3f");
+        line("reader (logwrite) CPU us/line", m, n, r -> r.readerCpuNanos() < 0 ? -1 : r.readerCpuNanos() / 1e3 / r.written(),
+                "%.3f");
         line("setup CPU ms", m, n, r -> r.setupCpuNanos() / 1e6, "%.0f");
         line("VmHWM MB", m, n, r -> r.peakRss() / 1048576.0, "%.1f");
         line("RssAnon MB (max sampled)", m, n, r -> r.rssAnon() / 1048576.0, "%.1f");

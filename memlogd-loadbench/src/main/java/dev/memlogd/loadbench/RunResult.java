@@ -11,11 +11,13 @@ package dev.memlogd.loadbench;
  *            (still moving at the deadline: missing lines may have been in flight)
  * @param othersCpu CPUs' worth of time other processes of the machine used during the run
  *                  (other benchmarks running at the same time), e.g. 0.8 = 80 % of one CPU
+ * @param readerCpuNanos the reader's CPU time from the first write to the end, when the reader
+ *                       is a process of its own ({@code --follower logwrite}); -1 otherwise
  */
 record RunResult(String daemon, long startupNanos, long setupNanos, long setupCpuNanos, long writeNanos, long e2eNanos,
                  long written, long received, long p50, long p99, long max, long cpuNanos, long jitCpuNanos, long peakRss, long rssAnon,
                  int maxThreads, long lost, long noticeLost, long seqGaps, long ownEntries,
-                 long duplicates, long outOfOrder, long corrupt, String end, double othersCpu) {
+                 long duplicates, long outOfOrder, long corrupt, String end, double othersCpu, long readerCpuNanos) {
 
     double linesPerSecond() {
         return e2eNanos <= 0 ? 0 : written * 1e9 / e2eNanos;
