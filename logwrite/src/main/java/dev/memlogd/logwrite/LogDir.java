@@ -184,8 +184,13 @@ final class LogDir {
         try {
             file = SourceFile.open(dir, name);
         } catch (IOException e) {
-            log.say("cannot open " + name + ".log in " + dir + ": " + e + "; its lines are dropped until it can be");
+            // Once, not per line: logwrite's stderr goes to memlogd, whose ring a message per line would flood.
+            log.sayOnce("open-" + name, "cannot open " + name + ".log in " + dir + ": " + e
+                    + "; its lines are dropped until it can be");
             return null;
+        }
+        if (log.clear("open-" + name)) {
+            log.say("opened " + name + ".log: its lines are written again");
         }
         Checkpoint.Unwritten carried = carriedUnwritten.remove(name);
         if (carried != null) {

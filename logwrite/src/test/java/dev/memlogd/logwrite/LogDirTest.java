@@ -132,6 +132,23 @@ class LogDirTest {
         assertTrue(Files.notExists(outside), "created through the link");
     }
 
+    /** Bug: said once per dropped line, and logwrite's stderr goes to memlogd: a flood of its ring. */
+    @Test
+    void linesForASymbolicallyLinkedFileAreDroppedAndSaidOnceNotPerLine() throws IOException {
+        LogDirFixture f = fixture(10, BIG, false);
+        Path outside = Files.writeString(tmp.resolve("outside"), "precious\n");
+        Files.createSymbolicLink(f.dir.resolve("a.log"), outside);
+        LogDir logDir = f.open();
+
+        append(logDir, "a", 0, 2);
+        append(logDir, "b", 3, 3);
+        logDir.close();
+
+        assertEquals(1, count(f.said(), "cannot open a.log"), f.said());
+        assertEquals(line(3, "b"), f.read("b.log"));
+        assertEquals(3, Checkpoint.read(f.dir).seq(), "the seq moves past dropped lines");
+    }
+
     @Test
     void markerGoesIntoEveryFileTheCheckpointKnows() throws IOException {
         LogDirFixture f = fixture(10, BIG, false);
