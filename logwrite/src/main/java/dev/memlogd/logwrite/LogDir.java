@@ -228,6 +228,8 @@ final class LogDir {
             if (error != null) {
                 log.sayOnce("write-" + file.name(), "cannot write " + file.name() + ".log: " + error
                         + "; counting the lines dropped, and retrying with every batch");
+            } else if (log.clear("write-" + file.name())) {
+                log.say("writing " + file.name() + ".log again; a marker in it says how many lines were dropped");
             }
         }
     }

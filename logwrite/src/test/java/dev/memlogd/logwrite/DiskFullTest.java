@@ -132,6 +132,22 @@ class DiskFullTest {
         assertTrue(f.read("a.log").matches(expected), f.read("a.log"));
     }
 
+    /** Bug: the message was never cleared once writes worked again, so a second full disk went unsaid. */
+    @Test
+    void diskFullAgainAfterWritesWorkedAgainIsSaidAgain() throws IOException {
+        LogDir logDir = open();
+        append(logDir, "a", 0, 2);
+        Path filler = tmpfs.fill("filler");
+        batch(logDir, "a", 3, 2 + BATCH);
+        Files.delete(filler);
+        batch(logDir, "a", 3 + BATCH, 3 + BATCH);
+
+        tmpfs.fill("filler");
+        batch(logDir, "a", 4 + BATCH, 3 + 2 * BATCH);
+
+        assertEquals(2, count(f.said(), "cannot write a.log"), f.said());
+    }
+
     @Test
     void filesWrittenBeforeTheDiskFilledAreUnchanged() throws IOException {
         LogDir logDir = open();
