@@ -30,8 +30,9 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class DiskFullTest {
     private static final int BATCH = 300;
+    /** The marker line as a regular expression: the count, then the reason. */
     private static final String MARKER = "\\S+ logwrite logwrite: %d lines could not be written to this file from \\S+"
-            + " to \\S+ \\(No space left on device\\)\n";
+            + " to \\S+ \\(%s\\)\n";
 
     @TempDir
     Path tmp;
@@ -117,6 +118,28 @@ class DiskFullTest {
     }
 
     @Test
+    void countInTheCheckpointIsReportedInTheFileAfterARestart() throws IOException {
+        LogDir before = open();
+        append(before, "a", 0, 2);
+        Path filler = tmpfs.fill("filler");
+        Tmpfs.freeOnePage(filler);
+        batch(before, "a", 3, 2 + BATCH);
+        for (long seq = 3 + BATCH; seq <= 2 + 2 * BATCH; seq++) {
+            before.append(entry(seq, "a"));
+        }
+        before.checkpoint();
+        // Dropped without close(): what a SIGKILL leaves.
+        Files.delete(filler);
+
+        LogDir after = open();
+        batch(after, "a", 3 + 2 * BATCH, 3 + 2 * BATCH);
+
+        String expected = "\\Q" + lines("a", 0, 2) + "\\E" + String.format(MARKER, 2 * BATCH,
+                "before logwrite restarted") + "\\Q" + lines("a", 3 + 2 * BATCH, 3 + 2 * BATCH) + "\\E";
+        assertTrue(f.read("a.log").matches(expected), f.read("a.log"));
+    }
+
+    @Test
     void whenThereIsRoomAgainTheFileGetsOneMarkerWithTheCountThenTheNewLines() throws IOException {
         LogDir logDir = open();
         append(logDir, "a", 0, 2);
@@ -127,7 +150,7 @@ class DiskFullTest {
         Files.delete(filler);
         batch(logDir, "a", 3 + 2 * BATCH, 5 + 2 * BATCH);
 
-        String expected = "\\Q" + lines("a", 0, 2) + "\\E" + String.format(MARKER, 2 * BATCH)
+        String expected = "\\Q" + lines("a", 0, 2) + "\\E" + String.format(MARKER, 2 * BATCH, "No space left on device")
                 + "\\Q" + lines("a", 3 + 2 * BATCH, 5 + 2 * BATCH) + "\\E";
         assertTrue(f.read("a.log").matches(expected), f.read("a.log"));
     }
