@@ -13,6 +13,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
@@ -76,6 +77,7 @@ class LogDirTest {
         LogDir before = f.open();
         append(before, "a", 0, 10);
         before.checkpoint();
+        int filesAtCheckpoint = f.plainFilesOldestFirst("a").size();
         // From here no checkpoint can be written (the temporary file's name is taken by a
         // directory that cannot be deleted), so the rotations below happen after the last one.
         Path blocker = Files.createDirectories(f.dir.resolve(Checkpoint.FILE_NAME + ".tmp"));
@@ -88,6 +90,20 @@ class LogDirTest {
         f.open();
 
         assertEquals(lines("a", 0, 10), f.concatenated("a"));
+        assertEquals(filesAtCheckpoint, f.plainFilesOldestFirst("a").size(), "files rotated in after it are gone");
+    }
+
+    @Test
+    void partOfALineLeftByACrashMidWriteIsCutOff() throws IOException {
+        LogDirFixture f = fixture(10, BIG, false);
+        LogDir before = f.open();
+        append(before, "a", 0, 2);
+        before.checkpoint();
+        Files.writeString(f.dir.resolve("a.log"), line(3, "a").substring(0, 10), StandardOpenOption.APPEND);
+
+        f.open();
+
+        assertEquals(lines("a", 0, 2), f.read("a.log"));
     }
 
     @Test
