@@ -79,8 +79,11 @@ record Checkpoint(String daemon, long seq, List<FileState> files, List<Unwritten
                     case "seq" -> seq = Long.parseLong(f[1]);
                     case "file" -> files.add(new FileState(Long.parseLong(f[1]), Long.parseLong(f[2]), f[3]));
                     case "unwritten" -> {
-                        String[] u = line.split(" ", 4);
-                        unwritten.add(new Unwritten(u[1], Long.parseLong(u[2]), u[3]));
+                        // The name may hold spaces (last on a file line, not here): the count and time never do.
+                        int since = line.lastIndexOf(' ');
+                        int count = line.lastIndexOf(' ', since - 1);
+                        unwritten.add(new Unwritten(line.substring("unwritten ".length(), count),
+                                Long.parseLong(line.substring(count + 1, since)), line.substring(since + 1)));
                     }
                     default -> throw new IOException("unknown line '" + line + "'");
                 }

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -61,7 +62,8 @@ final class LogDir {
     /**
      * Recovers the directory from its checkpoint (see the class comment) and returns it.
      *
-     * @throws IOException when the directory or its checkpoint cannot be read
+     * @throws IOException when the directory or its checkpoint cannot be read, or a file that
+     *         must be cut back cannot be (then resuming would duplicate lines)
      */
     static LogDir open(Path dir, LogwriteOptions options, Log log) throws IOException {
         if (!Files.isDirectory(dir)) {
@@ -87,9 +89,11 @@ final class LogDir {
                     || SourceFile.inode(candidate) != state.inode()) {
                 continue;
             }
-            try (var channel = java.nio.channels.FileChannel.open(candidate, java.nio.file.StandardOpenOption.WRITE,
-                    LinkOption.NOFOLLOW_LINKS)) {
-                if (channel.size() > state.length()) {
+            // Opened for writing only to cut: with nothing to cut, a read-only file system still opens.
+            if (Files.readAttributes(candidate, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).size()
+                    > state.length()) {
+                try (var channel = java.nio.channels.FileChannel.open(candidate,
+                        java.nio.file.StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
                     log.say("cut " + candidate.getFileName() + " back from " + channel.size() + " to " + state.length()
                             + " bytes: what was written after the last checkpoint is asked for again");
                     channel.truncate(state.length());
@@ -184,8 +188,13 @@ final class LogDir {
         try {
             file = SourceFile.open(dir, name);
         } catch (IOException e) {
-            log.say("cannot open " + name + ".log in " + dir + ": " + e + "; its lines are dropped until it can be");
+            // Once, not per line: logwrite's stderr goes to memlogd, whose ring a message per line would flood.
+            log.sayOnce("open-" + name, "cannot open " + name + ".log in " + dir + ": " + e
+                    + "; its lines are dropped until it can be");
             return null;
+        }
+        if (log.clear("open-" + name)) {
+            log.say("opened " + name + ".log: its lines are written again");
         }
         Checkpoint.Unwritten carried = carriedUnwritten.remove(name);
         if (carried != null) {
@@ -223,6 +232,8 @@ final class LogDir {
             if (error != null) {
                 log.sayOnce("write-" + file.name(), "cannot write " + file.name() + ".log: " + error
                         + "; counting the lines dropped, and retrying with every batch");
+            } else if (log.clear("write-" + file.name())) {
+                log.say("writing " + file.name() + ".log again; a marker in it says how many lines were dropped");
             }
         }
     }
