@@ -30,6 +30,8 @@ import dev.memlogd.core.wire.LogwriteFormat;
  * logwrite since, and are left alone. Loop thread only.
  */
 final class LogDir {
+    /** Least time between two attempts at a checkpoint while they fail. */
+    private static final long RETRY_NANOS = 1_000_000_000L;
     private static final DateTimeFormatter SECONDS = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ssXXX")
             .withZone(ZoneOffset.UTC);
 
@@ -40,15 +42,24 @@ final class LogDir {
     private final Map<String, SourceFile> files = new LinkedHashMap<>();
     /** File names the checkpoint lists (with their state) that are not open in this run yet. */
     private final Map<String, Checkpoint.FileState> known = new LinkedHashMap<>();
+    /** Lines not written (or dropped: the file could not be opened), by file name, for files not open now. */
     private final Map<String, Checkpoint.Unwritten> carriedUnwritten = new LinkedHashMap<>();
+    /** Names whose lines were dropped in this run because their file could not be opened. */
+    private final java.util.Set<String> unopenable = new java.util.HashSet<>();
+    /** Files opened since the last checkpoint: not written to until a checkpoint lists them. */
+    private final List<SourceFile> unlisted = new ArrayList<>();
+    /** The checkpoint as last written (or read at start). */
+    private Checkpoint last;
     private String daemon;
     private long seq;
     private boolean checkpointFailing;
+    private long lastCheckpointAttempt;
 
     private LogDir(Path dir, LogwriteOptions options, Log log, Checkpoint checkpoint) {
         this.dir = dir;
         this.options = options;
         this.log = log;
+        this.last = checkpoint;
         this.daemon = checkpoint.daemon();
         this.seq = checkpoint.seq();
         for (Checkpoint.FileState file : checkpoint.files()) {
@@ -73,7 +84,29 @@ final class LogDir {
         for (Checkpoint.FileState file : checkpoint.files()) {
             recover(dir, file, options.maxLogFiles(), log);
         }
+        if (options.compress() && options.maxLogFiles() > 0) {
+            for (Checkpoint.FileState file : checkpoint.files()) {
+                finishCompression(dir, file.name(), options.maxLogFiles(), log);
+            }
+        }
         return new LogDir(dir, options, log, checkpoint);
+    }
+
+    /**
+     * A crash between a rotation and its compression leaves a plain {@code .log.N}; one after
+     * the {@code .gz} was renamed into place (complete: it is fsynced before) leaves both.
+     */
+    private static void finishCompression(Path dir, String name, int maxFiles, Log log) {
+        SourceFile rotated = SourceFile.rotatedOnly(dir, name);
+        for (int i = 0; i < maxFiles; i++) {
+            if (Files.isRegularFile(rotated.rotated(i, false), LinkOption.NOFOLLOW_LINKS)) {
+                try {
+                    rotated.compressRotated(i);
+                } catch (IOException e) {
+                    log.say("cannot compress " + rotated.rotated(i, false).getFileName() + ": " + e);
+                }
+            }
+        }
     }
 
     /** Cuts the checkpointed file back and removes files rotated in after it. */
@@ -180,7 +213,7 @@ final class LogDir {
     }
 
     /** The open file for {@code name}; opened (after a checkpoint listing it) on first use. Null if it cannot be. */
-    private SourceFile file(String name) throws IOException {
+    private SourceFile file(String name) {
         SourceFile file = files.get(name);
         if (file != null) {
             return file;
@@ -190,7 +223,11 @@ final class LogDir {
         } catch (IOException e) {
             // Once, not per line: logwrite's stderr goes to memlogd, whose ring a message per line would flood.
             log.sayOnce("open-" + name, "cannot open " + name + ".log in " + dir + ": " + e
-                    + "; its lines are dropped until it can be");
+                    + "; its lines are counted and dropped until it can be");
+            Checkpoint.Unwritten before = carriedUnwritten.get(name);
+            carriedUnwritten.put(name, new Checkpoint.Unwritten(name, before == null ? 1 : before.lines() + 1,
+                    before == null ? now() : before.since()));
+            unopenable.add(name);
             return null;
         }
         if (log.clear("open-" + name)) {
@@ -198,36 +235,53 @@ final class LogDir {
         }
         Checkpoint.Unwritten carried = carriedUnwritten.remove(name);
         if (carried != null) {
-            file.restoreUnwritten(carried.lines(), carried.since(), "before logwrite restarted");
+            file.restoreUnwritten(carried.lines(), carried.since(),
+                    unopenable.remove(name) ? "the file could not be opened" : "before logwrite restarted");
         }
         files.put(name, file);
         Checkpoint.FileState state = known.remove(name);
         if (state == null || state.inode() != file.inode() || state.length() != file.length()) {
-            checkpoint(); // the rule: listed before it is written to
+            unlisted.add(file); // the rule: listed in a checkpoint before it is written to
         }
         return file;
     }
 
+    /**
+     * Rotates after a checkpoint vouching for everything written, so that recovery always finds
+     * the file it lists (by inode) among the plain files. While checkpoints fail, rotation waits
+     * (retried at most once a second): the file grows past {@code -max-log-size} meanwhile.
+     */
     private void rotate(SourceFile file) throws IOException {
-        checkpoint();
+        if (checkpointFailing && System.nanoTime() - lastCheckpointAttempt < RETRY_NANOS || !checkpoint()) {
+            return;
+        }
         if (file.logicalLength() <= options.maxLogSize()) {
             return; // the write failed (and is counted): nothing to rotate
         }
         file.rotate(options.maxLogFiles(), options.compress());
-        checkpoint();
-        if (options.compress() && options.maxLogFiles() > 0) {
-            try {
-                file.compressRotated();
-            } catch (IOException e) {
-                log.say("cannot compress " + file.rotated(0, false).getFileName() + ": " + e + "; left as it is");
-            }
+        // Compressed only once a checkpoint no longer lists the rotated file: recovery looks for
+        // it by inode among plain files.
+        if (checkpoint() && options.compress() && options.maxLogFiles() > 0) {
+            compress(file, 0);
+        }
+    }
+
+    private void compress(SourceFile file, int index) {
+        try {
+            file.compressRotated(index);
+        } catch (IOException e) {
+            log.say("cannot compress " + file.rotated(index, false).getFileName() + ": " + e + "; left as it is");
         }
     }
 
     /** Writes every file's buffered lines (one write each). */
     void flush() {
+        listNewFiles();
         String now = now();
         for (SourceFile file : files.values()) {
+            if (unlisted.contains(file)) {
+                continue; // not listed yet: nothing may be written to it
+            }
             String error = file.flush(now);
             if (error != null) {
                 log.sayOnce("write-" + file.name(), "cannot write " + file.name() + ".log: " + error
@@ -241,17 +295,24 @@ final class LogDir {
     /**
      * Flushes, makes every file durable, then records the checkpoint. A checkpoint that cannot
      * be written (disk full) leaves the previous one: a restart then asks again for more.
+     *
+     * @return whether it was written
      */
-    void checkpoint() {
+    boolean checkpoint() {
+        lastCheckpointAttempt = System.nanoTime();
         flush();
+        if (!unlisted.isEmpty()) {
+            return false; // they could not be listed: a checkpoint cannot be written either
+        }
         List<Checkpoint.FileState> states = new ArrayList<>();
         List<Checkpoint.Unwritten> unwritten = new ArrayList<>(carriedUnwritten.values());
         for (SourceFile file : files.values()) {
             try {
                 file.sync();
+                log.clear("sync-" + file.name());
             } catch (IOException e) {
                 log.sayOnce("sync-" + file.name(), "cannot sync " + file.name() + ".log: " + e);
-                return;
+                return false;
             }
             states.add(new Checkpoint.FileState(file.inode(), file.length(), file.name()));
             if (file.unwrittenLines() > 0) {
@@ -259,17 +320,52 @@ final class LogDir {
             }
         }
         states.addAll(known.values());
+        return write(new Checkpoint(daemon, seq, states, unwritten));
+    }
+
+    /**
+     * Lists the files opened since the last checkpoint before anything is written to them: the
+     * last checkpoint as it was, plus each new file at its length now. That claims nothing new
+     * about the data (no fsync needed), and one such checkpoint serves every new file of a
+     * batch. If it cannot be written, their lines are counted and dropped, not written unlisted.
+     */
+    private void listNewFiles() {
+        if (unlisted.isEmpty()) {
+            return;
+        }
+        List<Checkpoint.FileState> states = new ArrayList<>();
+        for (Checkpoint.FileState state : last.files()) {
+            if (unlisted.stream().noneMatch(f -> f.name().equals(state.name()))) {
+                states.add(state);
+            }
+        }
+        for (SourceFile file : unlisted) {
+            states.add(new Checkpoint.FileState(file.inode(), file.length(), file.name()));
+        }
+        if (write(new Checkpoint(last.daemon(), last.seq(), states, last.unwritten()))) {
+            unlisted.clear();
+            return;
+        }
+        for (SourceFile file : unlisted) {
+            file.dropPending(now(), "the checkpoint listing it could not be written");
+        }
+    }
+
+    private boolean write(Checkpoint checkpoint) {
         try {
-            new Checkpoint(daemon, seq, states, unwritten).write(dir);
+            checkpoint.write(dir);
+            last = checkpoint;
             if (checkpointFailing) {
                 checkpointFailing = false;
                 log.say("checkpoint written again");
             }
+            return true;
         } catch (IOException e) {
             if (!checkpointFailing) {
                 checkpointFailing = true;
                 log.say("cannot write the checkpoint in " + dir + ": " + e + "; keeping the previous one");
             }
+            return false;
         }
     }
 

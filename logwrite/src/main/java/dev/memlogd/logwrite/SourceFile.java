@@ -55,6 +55,11 @@ final class SourceFile {
         return file;
     }
 
+    /** A handle on a source's rotated files only, without opening its {@code .log}. */
+    static SourceFile rotatedOnly(Path dir, String name) {
+        return new SourceFile(dir, name);
+    }
+
     private void openChannel() throws IOException {
         channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 LinkOption.NOFOLLOW_LINKS);
@@ -150,6 +155,19 @@ final class SourceFile {
         }
     }
 
+    /** Counts the buffered lines as unwritten and forgets them: they may not be written (yet). */
+    void dropPending(String now, String reason) {
+        if (pendingLines == 0) {
+            return;
+        }
+        if (unwrittenLines == 0) {
+            unwrittenSince = now;
+        }
+        unwrittenLines += pendingLines;
+        lastError = reason;
+        clearPending();
+    }
+
     /** Lines dropped since the last successful write, and since when (file-format time), for the checkpoint. */
     long unwrittenLines() {
         return unwrittenLines;
@@ -208,30 +226,33 @@ final class SourceFile {
     }
 
     /**
-     * Compresses {@code .log.0} into {@code .log.0.gz}: written beside it, fsynced, renamed into
-     * place, and only then {@code .log.0} removed, so a crash leaves one or the other whole.
+     * Compresses {@code .log.N} into {@code .log.N.gz}: written beside it, fsynced, renamed into
+     * place, and only then {@code .log.N} removed, so a crash leaves one or the other whole (or
+     * both: then the {@code .gz} is complete, and this just removes the plain one).
      */
-    void compressRotated() throws IOException {
-        Path plain = rotated(0, false);
+    void compressRotated(int index) throws IOException {
+        Path plain = rotated(index, false);
         if (!Files.exists(plain, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
-        Path gz = rotated(0, true);
-        Path tmp = dir.resolve(name + ".log.0.gz.tmp");
-        try (InputStream in = Files.newInputStream(plain, LinkOption.NOFOLLOW_LINKS);
-                FileChannel file = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                        StandardOpenOption.TRUNCATE_EXISTING, LinkOption.NOFOLLOW_LINKS)) {
-            GZIPOutputStream gzip = new GZIPOutputStream(java.nio.channels.Channels.newOutputStream(file), 65536);
-            in.transferTo(gzip);
-            gzip.finish();
-            gzip.flush();
-            file.force(true);
-        } catch (IOException e) {
-            Files.deleteIfExists(tmp);
-            throw e;
+        Path gz = rotated(index, true);
+        if (!Files.exists(gz, LinkOption.NOFOLLOW_LINKS)) {
+            Path tmp = dir.resolve(name + ".log." + index + ".gz.tmp");
+            try (InputStream in = Files.newInputStream(plain, LinkOption.NOFOLLOW_LINKS);
+                    FileChannel file = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                            StandardOpenOption.TRUNCATE_EXISTING, LinkOption.NOFOLLOW_LINKS)) {
+                GZIPOutputStream gzip = new GZIPOutputStream(java.nio.channels.Channels.newOutputStream(file), 65536);
+                in.transferTo(gzip);
+                gzip.finish();
+                gzip.flush();
+                file.force(true);
+            } catch (IOException e) {
+                Files.deleteIfExists(tmp);
+                throw e;
+            }
+            Files.move(tmp, gz, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            Checkpoint.syncDirectory(dir);
         }
-        Files.move(tmp, gz, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        Checkpoint.syncDirectory(dir);
         Files.delete(plain);
     }
 

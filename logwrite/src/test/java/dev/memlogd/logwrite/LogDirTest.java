@@ -72,25 +72,27 @@ class LogDirTest {
     }
 
     @Test
-    void rotationsAfterTheLastCheckpointAreUndoneByReopening() throws IOException {
+    void whileNoCheckpointCanBeWrittenRotationWaitsAndACrashLosesNothingCheckpointed() throws IOException {
         LogDirFixture f = fixture(10, 100, false);
         LogDir before = f.open();
         append(before, "a", 0, 10);
         before.checkpoint();
         int filesAtCheckpoint = f.plainFilesOldestFirst("a").size();
         // From here no checkpoint can be written (the temporary file's name is taken by a
-        // directory that cannot be deleted), so the rotations below happen after the last one.
+        // directory that cannot be deleted). Rotating now would move the file the checkpoint
+        // vouches for out of recovery's reach for good; so it waits, and the file grows.
         Path blocker = Files.createDirectories(f.dir.resolve(Checkpoint.FILE_NAME + ".tmp"));
         Files.writeString(blocker.resolve("x"), "x");
         append(before, "a", 11, 25);
-        assertTrue(f.plainFilesOldestFirst("a").size() >= 8, "rotated after the checkpoint");
+        int filesWhileBlocked = f.plainFilesOldestFirst("a").size();
         Files.delete(blocker.resolve("x"));
         Files.delete(blocker);
 
         f.open();
 
+        assertEquals(filesAtCheckpoint, filesWhileBlocked, "no rotation without a checkpoint");
         assertEquals(lines("a", 0, 10), f.concatenated("a"));
-        assertEquals(filesAtCheckpoint, f.plainFilesOldestFirst("a").size(), "files rotated in after it are gone");
+        assertEquals(filesAtCheckpoint, f.plainFilesOldestFirst("a").size());
     }
 
     @Test
@@ -233,5 +235,60 @@ class LogDirTest {
             n++;
         }
         return n;
+    }
+
+    @Test
+    void newFileIsNotWrittenToWhenNoCheckpointCanListItAndItsLinesAreCounted() throws IOException {
+        LogDirFixture f = fixture(10, BIG, false);
+        LogDir logDir = f.open();
+        append(logDir, "a", 0, 1);
+        Path blocker = Files.createDirectories(f.dir.resolve(Checkpoint.FILE_NAME + ".tmp"));
+        Files.writeString(blocker.resolve("x"), "x");
+
+        append(logDir, "b", 2, 4);
+        String whileBlocked = f.read("b.log");
+        Files.delete(blocker.resolve("x"));
+        Files.delete(blocker);
+        append(logDir, "b", 5, 5);
+
+        assertEquals("", whileBlocked, "written before a checkpoint listed it");
+        assertTrue(f.read("b.log").matches("\\S+ logwrite logwrite: 3 lines could not be written to this file from"
+                + " \\S+ to \\S+ \\(the checkpoint listing it could not be written\\)\n"
+                + "\\Q" + lines("b", 5, 5) + "\\E"), f.read("b.log"));
+    }
+
+    @Test
+    void linesDroppedForAFileThatCouldNotBeOpenedAreReportedOnceItCanBe() throws IOException {
+        LogDirFixture f = fixture(10, BIG, false);
+        Path outside = Files.writeString(tmp.resolve("outside"), "precious\n");
+        Files.createSymbolicLink(f.dir.resolve("a.log"), outside);
+        LogDir logDir = f.open();
+        append(logDir, "a", 0, 2);
+
+        Files.delete(f.dir.resolve("a.log"));
+        append(logDir, "a", 3, 3);
+
+        assertTrue(f.read("a.log").matches("\\S+ logwrite logwrite: 3 lines could not be written to this file from"
+                + " \\S+ to \\S+ \\(the file could not be opened\\)\n\\Q" + lines("a", 3, 3) + "\\E"), f.read("a.log"));
+    }
+
+    @Test
+    void reopeningWithCompressFinishesACompressionACrashInterrupted() throws IOException {
+        LogDirFixture f = fixture(10, 150, true);
+        LogDir before = f.open();
+        append(before, "a", 0, 12);
+        before.close();
+        Path gz0 = f.dir.resolve("a.log.0.gz");
+        byte[] rotated = gunzip(gz0);
+        // As a crash leaves it: the plain file back, and for index 1 both files.
+        Files.write(f.dir.resolve("a.log.0"), rotated);
+        Files.delete(gz0);
+        Files.write(f.dir.resolve("a.log.1"), gunzip(f.dir.resolve("a.log.1.gz")));
+
+        f.open().close();
+
+        assertTrue(Files.notExists(f.dir.resolve("a.log.0")) && Files.notExists(f.dir.resolve("a.log.1")),
+                "plain rotated files left");
+        assertArrayEquals(rotated, gunzip(gz0));
     }
 }
