@@ -12,6 +12,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
+import dev.memlogd.testkit.Await;
+import dev.memlogd.testkit.ProcFs;
 import dev.memlogd.testkit.Processes;
 
 /**
@@ -41,6 +43,13 @@ final class LogwriteProcess implements AutoCloseable {
                 .redirectError(stderr.toFile())
                 .start();
         return new LogwriteProcess(process, stderr, command);
+    }
+
+    /** CPU ticks (100 = one core busy) logwrite uses in a 1 s window. */
+    long cpuTicksPerSecond() throws IOException {
+        long before = ProcFs.cpuTicks(process.pid());
+        Await.measurementWindow(Duration.ofSeconds(1));
+        return ProcFs.cpuTicks(process.pid()) - before;
     }
 
     /** Kills it with SIGKILL, as the OOM killer would, and waits for it to be gone. */

@@ -191,4 +191,50 @@ class LogwriteTest {
             assertTrue(names.contains("%.log"), "the empty name: " + names);
         }
     }
+
+    @Test
+    @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void entriesEvictedWhileLogwriteWasDownGetAMarkerWithTheExactCount() throws Exception {
+        DaemonProcess daemon = closeLater(DaemonProcess.start("-max-lines", "100"));
+        Source source = closeLater(Sources.socketpair(daemon.logSocket(), "svc"));
+        LogwriteProcess first = LogwriteProcess.start(daemon.querySocket(), logDir);
+        for (String line : numbered("a", 0, 10)) {
+            source.println(line);
+        }
+        awaitMessages("svc", "svc", numbered("a", 0, 10), first);
+        assertEquals(0, first.stop());
+        List<String> down = numbered("b", 0, 300);
+        for (String line : down) {
+            source.println(line);
+        }
+        daemon.awaitEntry("svc", "b 299");
+
+        LogwriteProcess second = closeLater(LogwriteProcess.start(daemon.querySocket(), logDir));
+        Await.await(() -> LogwriteProcess.messages(logDir, "svc", "svc").contains("b 299"), Duration.ofSeconds(30),
+                "the last line in svc.log\n" + second.describe());
+
+        List<String> lines = LogwriteProcess.lines(logDir, "svc");
+        String marker = lines.get(10);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+                ".* logwrite ([0-9]+) entries were evicted from memlogd's ring before logwrite could write them"
+                + " \\(after seq [0-9]+\\)").matcher(marker);
+        assertTrue(m.matches(), marker);
+        List<String> kept = LogwriteProcess.messages(logDir, "svc", "svc").subList(10, lines.size() - 1);
+        assertEquals(300, Integer.parseInt(m.group(1)) + kept.size(), "evicted + written = the 300 written while down");
+        assertEquals(down.subList(300 - kept.size(), 300), kept, "the newest, in order");
+    }
+
+    @Test
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void withoutMemlogdLogwriteWaitsQuietlyAndSaysSoOnce() throws Exception {
+        LogwriteProcess logwrite = closeLater(LogwriteProcess.start(work.resolve("no-such.sock"), logDir,
+                "-retry-max", "200"));
+
+        long ticks = Await.awaitValue(logwrite::cpuTicksPerSecond, t -> t < 5, Duration.ofSeconds(20),
+                "a 1 s window in which logwrite, retrying, uses < 5 CPU ticks");
+
+        assertTrue(ticks < 5);
+        String said = logwrite.describe();
+        assertEquals(1, said.split("cannot reach memlogd", -1).length - 1, said);
+    }
 }
