@@ -30,6 +30,7 @@ import dev.memlogd.core.wire.LogwriteFormat;
  * logwrite since, and are left alone. Loop thread only.
  */
 final class LogDir {
+    private static final byte[] LOGWRITE = Markers.SOURCE.getBytes(StandardCharsets.UTF_8);
     /** Least time between two attempts at a checkpoint while they fail. */
     private static final long RETRY_NANOS = 1_000_000_000L;
     private static final DateTimeFormatter SECONDS = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ssXXX")
@@ -40,6 +41,7 @@ final class LogDir {
     private final Log log;
     /** Open files by file name, in the order first seen. */
     private final Map<String, SourceFile> files = new LinkedHashMap<>();
+    private final SourceNames names = new SourceNames();
     /** File names the checkpoint lists (with their state) that are not open in this run yet. */
     private final Map<String, Checkpoint.FileState> known = new LinkedHashMap<>();
     /** Lines not written (or dropped: the file could not be opened), by file name, for files not open now. */
@@ -199,13 +201,46 @@ final class LogDir {
         }
     }
 
-    private void write(String name, byte[] line, long entrySeq) throws IOException {
-        SourceFile file = file(name);
-        if (file == null) {
-            advance(entrySeq); // dropped, and said so once: the seq still moves on
+    /**
+     * {@link #append(LogEntry)} from the bytes of memlogd's line, without a String or an object
+     * per line: the same file, the same bytes.
+     */
+    void append(JsonEntryBytes entry) throws IOException {
+        if (startsWith(entry.source, entry.sourceLength, LOGWRITE)) {
+            advance(entry.seq);
             return;
         }
-        file.append(line);
+        SourceFile file = fileFor(names.fileName(entry.source, entry.sourceLength), entry.seq);
+        if (file != null) {
+            file.appendLine(entry.time, entry.timeLength, entry.source, entry.sourceLength, entry.msg,
+                    entry.msgLength);
+            appended(file, entry.seq);
+        }
+    }
+
+    private static boolean startsWith(byte[] bytes, int length, byte[] prefix) {
+        return length >= prefix.length && java.util.Arrays.equals(bytes, 0, prefix.length, prefix, 0, prefix.length);
+    }
+
+    private void write(String name, byte[] line, long entrySeq) throws IOException {
+        SourceFile file = fileFor(name, entrySeq);
+        if (file != null) {
+            file.append(line);
+            appended(file, entrySeq);
+        }
+    }
+
+    /** The file for {@code name}, or null when its line is dropped (said once): the seq still moves on. */
+    private SourceFile fileFor(String name, long entrySeq) {
+        SourceFile file = file(name);
+        if (file == null) {
+            advance(entrySeq);
+        }
+        return file;
+    }
+
+    /** After a line went into {@code file}'s buffer: the seq moves with it, then LinuxKit's rotation rule. */
+    private void appended(SourceFile file, long entrySeq) throws IOException {
         advance(entrySeq);
         if (file.logicalLength() > options.maxLogSize()) {
             rotate(file);

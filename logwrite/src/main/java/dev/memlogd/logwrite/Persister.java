@@ -42,6 +42,7 @@ final class Persister {
     /** The line being assembled (a line may span reads). */
     private byte[] line = new byte[8192];
     private int lineLength;
+    private final JsonEntryBytes fast = new JsonEntryBytes();
     private volatile boolean stopping;
     /** memlogd did not answer the extended query: it is LinuxKit's. */
     private boolean linuxKit;
@@ -175,7 +176,10 @@ final class Persister {
         lastSync = System.nanoTime();
     }
 
-    /** Hands each complete line of {@code bytes} on; keeps a line cut at the end of the read. */
+    /**
+     * Hands each complete line of {@code bytes} on; keeps a line cut at the end of the read.
+     * A line whole in the read is parsed where it is; only one cut by the read is copied.
+     */
     private void lines(ByteBuffer bytes) throws IOException {
         byte[] a = bytes.array();
         int pos = bytes.position();
@@ -185,13 +189,30 @@ final class Persister {
             while (newline < limit && a[newline] != '\n') {
                 newline++;
             }
-            keep(a, pos, newline - pos);
             if (newline == limit) {
+                keep(a, pos, limit - pos);
                 return;
             }
-            entry(new String(line, 0, lineLength, StandardCharsets.UTF_8));
-            lineLength = 0;
+            if (lineLength == 0) {
+                line(a, pos, newline);
+            } else {
+                keep(a, pos, newline - pos);
+                line(line, 0, lineLength);
+                lineLength = 0;
+            }
             pos = newline + 1;
+        }
+    }
+
+    /**
+     * One line: an ordinary entry by the fast path, anything else (identity, notices: from our
+     * daemon, a line without seq) parsed.
+     */
+    private void line(byte[] a, int from, int to) throws IOException {
+        if (!awaitingIdentity && fast.parse(a, from, to) && (linuxKit || fast.seq >= 0)) {
+            dir.append(fast);
+        } else {
+            entry(new String(a, from, to - from, StandardCharsets.UTF_8));
         }
     }
 

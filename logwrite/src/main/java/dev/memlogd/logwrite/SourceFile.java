@@ -93,6 +93,24 @@ final class SourceFile {
         return pendingBytes > 0;
     }
 
+    /** Buffers the line {@code <time> <source> <msg>\n} from its parts, for the next flush. */
+    void appendLine(byte[] time, int timeLength, byte[] source, int sourceLength, byte[] msg, int msgLength) {
+        int n = timeLength + sourceLength + msgLength + 3;
+        if (pendingBytes + n > pending.length) {
+            pending = java.util.Arrays.copyOf(pending, Math.max(pending.length * 2, pendingBytes + n));
+        }
+        System.arraycopy(time, 0, pending, pendingBytes, timeLength);
+        pendingBytes += timeLength;
+        pending[pendingBytes++] = ' ';
+        System.arraycopy(source, 0, pending, pendingBytes, sourceLength);
+        pendingBytes += sourceLength;
+        pending[pendingBytes++] = ' ';
+        System.arraycopy(msg, 0, pending, pendingBytes, msgLength);
+        pendingBytes += msgLength;
+        pending[pendingBytes++] = '\n';
+        pendingLines++;
+    }
+
     /** Buffers one line (newline included) for the next flush. */
     void append(byte[] line) {
         if (pendingBytes + line.length > pending.length) {
@@ -116,8 +134,8 @@ final class SourceFile {
         byte[] marker = unwrittenLines == 0 ? new byte[0] : Markers.line(now, "logwrite: " + unwrittenLines
                 + " lines could not be written to this file from " + unwrittenSince + " to " + now + " (" + lastError
                 + ")");
-        ByteBuffer out = ByteBuffer.allocate(marker.length + pendingBytes).put(marker).put(pending, 0, pendingBytes);
-        out.flip();
+        ByteBuffer out = marker.length == 0 ? ByteBuffer.wrap(pending, 0, pendingBytes)
+                : ByteBuffer.allocate(marker.length + pendingBytes).put(marker).put(pending, 0, pendingBytes).flip();
         long at = length;
         try {
             while (out.hasRemaining()) {

@@ -31,15 +31,24 @@ class LinuxKitCorpusTest {
     @TempDir
     Path dir;
 
-    /** Writes the corpus input into {@link #dir} as logwrite's loop does: appends, flushing every 50 entries. */
+    /**
+     * Writes the corpus input into {@link #dir} as logwrite's loop does with LinuxKit's daemon:
+     * each line by the fast path if it takes it, else parsed; a flush every 50 entries.
+     */
     private void writeInput(int maxLogFiles, long maxLogSize) throws IOException {
         LogwriteOptions options = new LogwriteOptions(Path.of("unused"), dir, maxLogFiles, maxLogSize, 1000, false,
                 5000, 2000);
         LogDir logDir = LogDir.open(dir, options, new Log(new PrintStream(new ByteArrayOutputStream(), true,
                 StandardCharsets.UTF_8)));
         List<String> input = Files.readAllLines(CORPUS.resolve("input.jsonl"), StandardCharsets.UTF_8);
+        JsonEntryBytes fast = new JsonEntryBytes();
         for (int i = 0; i < input.size(); i++) {
-            logDir.append(EntryJsonParser.parse(input.get(i)));
+            byte[] line = input.get(i).getBytes(StandardCharsets.UTF_8);
+            if (fast.parse(line, 0, line.length)) {
+                logDir.append(fast);
+            } else {
+                logDir.append(EntryJsonParser.parse(input.get(i)));
+            }
             if (i % 50 == 49) {
                 logDir.flush();
             }
