@@ -34,16 +34,23 @@ class LogDirTest {
         return new LogDirFixture(Files.createDirectories(tmp.resolve("log")), maxLogFiles, maxLogSize, compress);
     }
 
-    @Test
-    void reopeningAfterACrashCutsEachFileBackToTheCheckpoint() throws IOException {
-        LogDirFixture f = fixture(10, BIG, false);
+    /**
+     * Entries 0-4 of a and 5-9 of b, a checkpoint, then 10-12 of a and 13-15 of b written, and
+     * the LogDir dropped without close(): what a SIGKILL leaves.
+     */
+    private static void crashAfterACheckpointAtSeq9(LogDirFixture f) throws IOException {
         LogDir before = f.open();
         append(before, "a", 0, 4);
         append(before, "b", 5, 9);
         before.checkpoint();
         append(before, "a", 10, 12);
         append(before, "b", 13, 15);
-        // Dropped without close(): what a SIGKILL leaves.
+    }
+
+    @Test
+    void reopeningAfterACrashCutsEachFileBackToTheCheckpoint() throws IOException {
+        LogDirFixture f = fixture(10, BIG, false);
+        crashAfterACheckpointAtSeq9(f);
 
         LogDir after = f.open();
 
@@ -55,12 +62,7 @@ class LogDirTest {
     @Test
     void entriesAskedForAgainAfterACrashAreEachWrittenOnce() throws IOException {
         LogDirFixture f = fixture(10, BIG, false);
-        LogDir before = f.open();
-        append(before, "a", 0, 4);
-        append(before, "b", 5, 9);
-        before.checkpoint();
-        append(before, "a", 10, 12);
-        append(before, "b", 13, 15);
+        crashAfterACheckpointAtSeq9(f);
 
         LogDir after = f.open();
         append(after, "a", after.seq() + 1, 12);
