@@ -19,13 +19,18 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import dev.memlogd.core.client.QueryClient;
+import dev.memlogd.core.wire.EntryJsonParser;
+import dev.memlogd.core.wire.LinuxKit;
+import dev.memlogd.core.wire.LogEntry;
 import dev.memlogd.e2e.Sources.Source;
 import dev.memlogd.testkit.Await;
+import dev.memlogd.testkit.Processes;
 import dev.memlogd.testkit.TempDirs;
 
 /**
- * logwrite with the real daemon, as LinuxKit boots: on-boot actions and services log into
- * memlogd long before disks are up; logwrite starts last and must persist every line, in
+ * logwrite with the real daemon, as LinuxKit boots: {@code memlogd -daemonize} first, then
+ * on-boot actions and services log into memlogd long before disks are up; logwrite starts last and must persist every line, in
  * order, each once, through its own SIGKILL and through a restart of memlogd.
  */
 @ExtendWith(DaemonOutputOnFailure.class)
@@ -63,28 +68,54 @@ class LogwriteTest {
                         + logwrite.describe());
     }
 
+    /** {@code bin/memlogd -daemonize}, as LinuxKit's /etc/init.d/002-logging runs it; returns once both sockets accept. */
+    private void daemonize(Path logSocket, Path querySocket) throws Exception {
+        Process launcher = new ProcessBuilder(DaemonProcess.bin("memlogd").toString(), "-daemonize",
+                "-socket-log", logSocket.toString(), "-socket-query", querySocket.toString())
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .redirectErrorStream(true)
+                .start();
+        String output = new String(launcher.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(0, launcher.waitFor(), "memlogd -daemonize: " + output);
+        closeLater(() -> Processes.stopAllMentioning(querySocket.toString(), Duration.ofSeconds(10)));
+    }
+
+    private static boolean held(Path querySocket, String source, String msg) throws Exception {
+        try (QueryClient client = QueryClient.open(querySocket, LinuxKit.MODE_DUMP)) {
+            for (String line = client.readLine(); line != null; line = client.readLine()) {
+                LogEntry entry = EntryJsonParser.parse(line);
+                if (entry.source().equals(source) && entry.msg().equals(msg)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     @Test
     @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void everyLineLoggedBeforeLogwriteStartedIsInItsFileInOrderAcrossRotations() throws Exception {
-        DaemonProcess daemon = closeLater(DaemonProcess.start());
+        Path logSocket = work.resolve("log.sock");
+        Path querySocket = work.resolve("q.sock");
+        daemonize(logSocket, querySocket);
         // On-boot actions, one after another, each a socketpair (as LinuxKit's init does for runc).
         for (int action = 1; action <= 3; action++) {
-            try (Source onboot = Sources.socketpair(daemon.logSocket(), "onboot.00" + action + "-step.out")) {
+            try (Source onboot = Sources.socketpair(logSocket, "onboot.00" + action + "-step.out")) {
                 for (String line : numbered("boot " + action, 0, 200)) {
                     onboot.println(line);
                 }
             }
         }
         // Services: FIFOs, still open (as containerd's stdout).
-        List<Source> services = Sources.fifos(work, daemon.logSocket(), List.of("svc-a.out", "svc-b"));
+        List<Source> services = Sources.fifos(work, logSocket, List.of("svc-a.out", "svc-b"));
         for (Source service : services) {
             for (String line : numbered(service.name(), 0, 300)) {
                 service.println(line);
             }
         }
-        daemon.awaitEntry("svc-b", "svc-b 299");
+        Await.await(() -> held(querySocket, "svc-b", "svc-b 299"), "the last service line in memlogd");
 
-        LogwriteProcess logwrite = closeLater(LogwriteProcess.start(daemon.querySocket(), logDir,
+        LogwriteProcess logwrite = closeLater(LogwriteProcess.start(querySocket, logDir,
                 "-max-log-size", "2000", "-max-log-files", "50"));
         for (Source service : services) {
             awaitMessages(service.name(), service.name(), numbered(service.name(), 0, 300), logwrite);
