@@ -20,6 +20,7 @@ import dev.memlogd.core.wire.LinuxKit;
 import dev.memlogd.core.wire.EntryJsonParser;
 import dev.memlogd.core.wire.LogreadFormat;
 import dev.memlogd.core.wire.QueryRequest;
+import dev.memlogd.core.wire.SyslogPriority;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -32,7 +33,7 @@ import picocli.CommandLine.Spec;
  *
  * <p>With LinuxKit's flags only ({@code -socket}, {@code -f}, {@code -F}) it sends LinuxKit's
  * mode byte, so it works against LinuxKit's memlogd too. Any of our filters ({@code -n},
- * {@code --source}, {@code --after}) sends mode 3 with a JSON request, which only our daemon
+ * {@code --source}, {@code --after}, {@code --level}) sends mode 3 with a JSON request, which only our daemon
  * understands. {@code -o json} only changes the output and works against either.
  *
  * <p>With a filter, {@code -f} still means "new entries only", except together with {@code -n}
@@ -96,6 +97,12 @@ public final class LogreadCommand implements Callable<Integer> {
                     + " --daemon (ours).")
     boolean identity;
 
+    @Option(names = {"-level", "--level"}, paramLabel = "LEVEL", converter = LevelConverter.class,
+            description = "Only entries of this syslog level or more severe: 0-7 or emerg, alert, crit, err (error),"
+                    + " warning (warn), notice, info, debug, as journalctl -p. Only entries with a priority"
+                    + " (memlogd -syslog-prefix) have a level; the others are left out (ours).")
+    Integer level;
+
     @Option(names = {"-o", "-output", "--output"}, paramLabel = "FORMAT",
             description = "text (LinuxKit's format, default) or json (memlogd's lines as sent, with seq).")
     Output output = Output.text;
@@ -145,7 +152,7 @@ public final class LogreadCommand implements Callable<Integer> {
     }
 
     private QueryClient connect() throws IOException {
-        boolean filtered = lines != null || !sources.isEmpty() || after != null || identity;
+        boolean filtered = lines != null || !sources.isEmpty() || after != null || identity || level != null;
         if (!filtered) {
             // LinuxKit's logread: -F wins over -f.
             byte mode = dumpFollow ? LinuxKit.MODE_DUMP_FOLLOW : follow ? LinuxKit.MODE_FOLLOW : LinuxKit.MODE_DUMP;
@@ -155,7 +162,8 @@ public final class LogreadCommand implements Callable<Integer> {
         // ask for held entries too, so those dump first.
         boolean dump = dumpFollow || !follow || lines != null || after != null;
         QueryRequest request = new QueryRequest(dump, follow || dumpFollow,
-                after != null ? after : -1, lines != null ? lines : -1, sources, identity, daemon);
+                after != null ? after : -1, lines != null ? lines : -1, sources, identity, daemon,
+                level != null ? level : -1);
         return QueryClient.open(socket.path(), request);
     }
 
@@ -188,6 +196,18 @@ public final class LogreadCommand implements Callable<Integer> {
         if (value != null && value.longValue() < 0) {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     option + " must not be negative: " + value);
+        }
+    }
+
+    /** {@code --level}: a number or a name, as journalctl's {@code -p}; picocli reports a refusal's message. */
+    static final class LevelConverter implements CommandLine.ITypeConverter<Integer> {
+        @Override
+        public Integer convert(String value) {
+            try {
+                return SyslogPriority.parseLevel(value);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
         }
     }
 

@@ -44,6 +44,9 @@ class LogreadCommandTest {
             "2026-11-23T01:24:04.28156085+01:00;onboot.sysctl;from LinuxKit"},
         {"{\"time\":\"2026-11-22T17:24:04.500000000-07:00\",\"source\":\"x\",\"msg\":\"\"}",
             "2026-11-22T17:24:04.5-07:00;x;"},
+        // A priority (memlogd -syslog-prefix) is not part of LinuxKit's line: the text shows the message alone.
+        {"{\"time\":\"2026-11-23T00:24:07.5Z\",\"source\":\"kmsg\",\"msg\":\"disk error\",\"seq\":5,\"pri\":3}",
+            "2026-11-23T00:24:07.5Z;kmsg;disk error"},
         {"{\"time\":\"2026-11-23T00:24:08Z\",\"source\":\"memlogd\","
                 + "\"msg\":\"this reader missed 3 entries\",\"lost\":3}",
             "2026-11-23T00:24:08Z;memlogd;this reader missed 3 entries"},
@@ -159,6 +162,11 @@ class LogreadCommandTest {
             {new String[] {"-f", "-n", "20"}, request(true, true, -1, 20)},
             {new String[] {"--after", "1042", "-f"}, request(true, true, 1042, -1)},
             {new String[] {"-after=7"}, request(true, false, 7, -1)},
+            {new String[] {"--level", "err"}, level(true, false, -1, 3)},
+            {new String[] {"-level=0"}, level(true, false, -1, 0)},
+            {new String[] {"--level", "warn", "-F"}, level(true, true, -1, 4)},
+            {new String[] {"--level=DEBUG", "-n", "10"}, level(true, false, 10, 7)},
+            {new String[] {"--level", "error", "-f"}, level(false, true, -1, 3)},
         };
         for (Object[] c : cases) {
             String[] args = (String[]) c[0];
@@ -175,6 +183,37 @@ class LogreadCommandTest {
 
     private static QueryRequest request(boolean dump, boolean follow, long after, int tail, String... sources) {
         return new QueryRequest(dump, follow, after, tail, List.of(sources));
+    }
+
+    private static QueryRequest level(boolean dump, boolean follow, int tail, int level) {
+        return new QueryRequest(dump, follow, -1, tail, List.of(), false, null, level);
+    }
+
+    @Test
+    void everyLevelNameAndNumberJournalctlTakesIsSentAsItsNumber() throws Exception {
+        String[][] names = {{"0", "emerg"}, {"1", "alert"}, {"2", "crit"}, {"3", "err", "error"},
+            {"4", "warning", "warn"}, {"5", "notice"}, {"6", "info"}, {"7", "debug"}};
+        for (int level = 0; level < names.length; level++) {
+            for (String name : names[level]) {
+                Path socket = serve("");
+
+                logread(socket, "--level", name);
+
+                String expected = (char) LinuxKit.MODE_QUERY + "{\"level\":" + level + "}\n";
+                assertEquals(expected, new String(memlogd.awaitRequest(), StandardCharsets.UTF_8), name);
+                memlogd.close();
+                Files.delete(socket);
+            }
+        }
+    }
+
+    @Test
+    void unknownLevelIsAUsageErrorListingTheLevels() {
+        int code = logread("--level", "8");
+
+        assertEquals(2, code);
+        assertTrue(err.toString().contains("not a syslog level: '8' (0-7, or emerg, alert, crit, err, warning, notice,"
+                + " info, debug; also error, warn)"), err.toString());
     }
 
     @Test

@@ -6,7 +6,7 @@ import dev.memlogd.core.wire.Utf8;
 
 /**
  * The fast path from one of memlogd's JSON lines to the parts of a file line, without a String
- * or an object per line: {@code {"time":"…","source":"…","msg":"…"[,"seq":N][,"truncated":true]}},
+ * or an object per line: {@code {"time":"…","source":"…","msg":"…"[,"seq":N[,"pri":P][,"truncated":true]]}},
  * the shape both our daemon and LinuxKit's write, fields in that order. The time comes out as
  * the file wants it (whole seconds, the offset kept, {@code Z} for zero), source and message
  * decoded from JSON to UTF-8 bytes exactly as {@code EntryJsonParser} decodes them (a lone
@@ -23,6 +23,7 @@ final class JsonEntryBytes {
     private static final byte[] SOURCE = ascii("\",\"source\":\"");
     private static final byte[] MSG = ascii("\",\"msg\":\"");
     private static final byte[] SEQ = ascii(",\"seq\":");
+    private static final byte[] PRI = ascii(",\"pri\":");
     private static final byte[] TRUNCATED = ascii(",\"truncated\":true");
     private static final int[] DAYS = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
 
@@ -77,6 +78,16 @@ final class JsonEntryBytes {
                 return false;
             }
             seq = n;
+            if (expect(line, to, PRI)) {
+                // A syslog priority (memlogd -syslog-prefix): not part of the file's line.
+                int priDigits = pos;
+                while (pos < to && line[pos] >= '0' && line[pos] <= '9' && pos - priDigits < 3) {
+                    pos++;
+                }
+                if (pos == priDigits) {
+                    return false;
+                }
+            }
             expect(line, to, TRUNCATED);
         }
         return pos == to - 1 && line[pos] == '}';

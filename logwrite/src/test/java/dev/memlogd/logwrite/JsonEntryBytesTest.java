@@ -16,6 +16,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 import dev.memlogd.core.ring.LogRing;
+import dev.memlogd.core.ring.RecordDescriptor;
 import dev.memlogd.core.wire.EntryJsonEncoder;
 import dev.memlogd.core.wire.EntryJsonParser;
 import dev.memlogd.core.wire.LogwriteFormat;
@@ -71,7 +72,9 @@ class JsonEntryBytesTest {
             byte[] source = randomBytes(random, 1 + random.nextInt(12));
             byte[] msg = randomBytes(random, random.nextInt(60));
             long time = 1_700_000_000_000_000_000L + random.nextLong(4_000_000_000_000_000_000L);
-            ring.append(time, source, source.length, ByteBuffer.wrap(msg), 0, msg.length, random.nextInt(4) == 0 ? 1 : 0);
+            int flags = (random.nextInt(4) == 0 ? RecordDescriptor.FLAG_TRUNCATED : 0)
+                    | (random.nextInt(3) == 0 ? RecordDescriptor.priFlags(random.nextInt(RecordDescriptor.MAX_PRI + 1)) : 0);
+            ring.append(time, source, source.length, ByteBuffer.wrap(msg), 0, msg.length, flags);
             out.clear();
             EntryJsonEncoder.encode(ring.buffer(), ring.recordOffset(ring.nextSeq() - 1), out);
             byte[] line = Arrays.copyOf(out.array(), out.position() - 1); // without the newline
@@ -118,7 +121,10 @@ class JsonEntryBytesTest {
                 "{\"time\":\"2026-11-30T03:00:60Z\",\"source\":\"s\",\"msg\":\"m\",\"seq\":1}",
                 "{\"time\":\"2026-11-30T03:00:00Z\",\"source\":\"s\",\"msg\":\"raw\ttab\",\"seq\":1}",
                 "{\"time\":\"2026-11-30T03:00:00Z\",\"source\":\"s\",\"msg\":\"m\",\"seq\":1} ",
-                "{\"time\":\"2026-11-30T03:00:00Z\",\"source\":\"s\",\"msg\":\"\\x\",\"seq\":1}")) {
+                "{\"time\":\"2026-11-30T03:00:00Z\",\"source\":\"s\",\"msg\":\"\\x\",\"seq\":1}",
+                "{\"time\":\"2026-11-30T03:00:00Z\",\"source\":\"s\",\"msg\":\"m\",\"seq\":1,\"pri\":}",
+                "{\"time\":\"2026-11-30T03:00:00Z\",\"source\":\"s\",\"msg\":\"m\",\"seq\":1,\"pri\":1000}",
+                "{\"time\":\"2026-11-30T03:00:00Z\",\"source\":\"s\",\"msg\":\"m\",\"pri\":3}")) {
             byte[] bytes = line.getBytes(StandardCharsets.UTF_8);
             assertFalse(fast.parse(bytes, 0, bytes.length), line);
         }

@@ -34,7 +34,8 @@ final class Daemon {
         LogRing ring = new LogRing(config.maxLines(), config.maxBytes());
         Clock clock = new Clock();
         this.ownLog = new OwnLog(ring, clock, config.maxLineLength());
-        Ingest ingest = new Ingest(ring, clock, ownLog, selector, config.readChunk(), config.maxLineLength());
+        Ingest ingest = new Ingest(ring, clock, ownLog, selector, config.readChunk(), config.maxLineLength(),
+                config.syslogPrefix());
         Followers followers = new Followers(ring, clock, ownLog, config.clientBuffer(), config.maxLineLength(),
                 config.clientWaitMillis());
         QueryAcceptor acceptor = new QueryAcceptor(sockets.query, selector, ring, followers, ownLog, clock,

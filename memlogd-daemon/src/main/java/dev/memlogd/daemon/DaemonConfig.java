@@ -2,6 +2,8 @@ package dev.memlogd.daemon;
 
 import java.nio.file.Path;
 
+import dev.memlogd.daemon.ingest.SyslogSources;
+
 /**
  * Everything the daemon is told at start. Every bound the daemon enforces is here, with its
  * default in {@link MemlogdCommand} and docs/architecture.md.
@@ -21,6 +23,8 @@ import java.nio.file.Path;
  * @param clientWaitMillis how long ingest waits for a query client that has stopped taking data
  *                        before lapping it; 0 never waits (see HoldPolicy)
  * @param consoleEcho     print every entry on stdout in logread's format
+ * @param syslogPrefix    the sources whose lines' {@code <N>} syslog prefix is read and kept as
+ *                        the entry's priority; {@link SyslogSources#NONE} by default
  */
 record DaemonConfig(
         Path logSocket,
@@ -36,5 +40,6 @@ record DaemonConfig(
         int readChunk,
         long modeTimeoutMillis,
         long clientWaitMillis,
-        boolean consoleEcho) {
+        boolean consoleEcho,
+        SyslogSources syslogPrefix) {
 }

@@ -15,6 +15,7 @@ import dev.memlogd.core.cli.VersionProvider;
 import dev.memlogd.core.wire.EntryJsonEncoder;
 import dev.memlogd.daemon.fd.FdBudget;
 import dev.memlogd.daemon.fd.FdChannels;
+import dev.memlogd.daemon.ingest.SyslogSources;
 import dev.memlogd.core.wire.LinuxKit;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -110,6 +111,13 @@ public final class MemlogdCommand implements Callable<Integer> {
                     + " them in logread's format, as LinuxKit does; a stalled stdout never stalls ingest).")
     boolean noConsole;
 
+    @Option(names = {"-syslog-prefix", "--syslog-prefix"}, paramLabel = "SOURCES",
+            description = "Sources (comma-separated names, or * for all) whose lines may start with a syslog"
+                    + " priority <N> (sd-daemon(3), /dev/kmsg): it is taken off the message and sent as the"
+                    + " entry's \"pri\" field, which a query's level filters on. Default: none, so every"
+                    + " line is kept as LinuxKit's memlogd keeps it.")
+    String syslogPrefix = "";
+
     @Option(names = {"-ready-fd", "--ready-fd"}, paramLabel = "FD", hidden = true,
             description = "Write READY (or ERROR reason) to this fd once both sockets accept, then close it."
                     + " Used by the launcher for -daemonize.")
@@ -151,7 +159,8 @@ public final class MemlogdCommand implements Callable<Integer> {
                 + Runtime.version() + ", identity " + daemon.identity() + ": log " + daemon.logSocketName() + ", query " + daemon.querySocketName()
                 + ", max-lines " + maxLines + ", max-bytes " + maxBytes + ", sources at once " + daemon.sourceBudget()
                 + (daemon.sourceBudget() < maxSources ? " (fewer than -max-sources " + maxSources
-                        + ": the process fd limit is " + FdBudget.fdLimit() + ")" : ""));
+                        + ": the process fd limit is " + FdBudget.fdLimit() + ")" : "")
+                + (config.syslogPrefix().isNone() ? "" : ", syslog-prefix " + config.syslogPrefix()));
         Daemonizer.reportReady(readyFd, "READY");
         // SIGTERM/SIGINT stop the loop, which cleans up, and main returns 0: a clean stop.
         // The shutdown hook covers anything else that ends the JVM (System.exit elsewhere).
@@ -188,7 +197,7 @@ public final class MemlogdCommand implements Callable<Integer> {
     private DaemonConfig config() {
         return new DaemonConfig(logSocket, querySocket, logFd, queryFd, maxLines, maxBytes, maxLineLength,
                 maxSources, maxClients, clientBuffer, readChunk, modeTimeoutMillis, clientWaitMillis,
-                !noConsole && !daemonize);
+                !noConsole && !daemonize, SyslogSources.parse(syslogPrefix));
     }
 
     /**

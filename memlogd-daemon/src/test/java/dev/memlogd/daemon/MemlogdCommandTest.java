@@ -71,6 +71,8 @@ class MemlogdCommandTest {
             {"-socket-log", "/run/a", "--socket-query=/run/b", "-max-lines", "7", "-max-lines", "9"},
             {"-fd-log", "3", "-fd-query=4", "-max-bytes", "65536", "-mode-timeout", "-1"},
             {"-client-wait", "0", "-no-console", "-ready-fd=3", "-read-chunk", "100"},
+            {"-syslog-prefix", "kmsg,web.out", "--syslog-prefix=*"},
+            {"-syslog-prefix="},
         };
         for (String[] line : lines) {
             assertEquals(picocli(line), fast(line), List.of(line).toString());
@@ -82,7 +84,7 @@ class MemlogdCommandTest {
         String[][] lines = {
             {"--help"}, {"-h"}, {"--version"}, {"-V"}, {"-max-lines"}, {"-max-lines", "0x10"},
             {"-max-lines", "99999999999"}, {"-daemonize=yes"}, {"-nope"}, {"positional"}, {"-"},
-            {"--", "-daemonize"}, {"-socket-log="},
+            {"--", "-daemonize"}, {"-socket-log="}, {"-syslog-prefix", "-max-lines"}, {"-syslog-prefix"},
         };
         for (String[] line : lines) {
             assertFalse(new MemlogdCommand().parseFast(line), List.of(line).toString());

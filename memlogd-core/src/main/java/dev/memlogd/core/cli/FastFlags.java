@@ -34,6 +34,9 @@ import picocli.CommandLine.Option;
  *   <li>{@code int} and {@code long} fields: a decimal number of at most 18 digits, optionally
  *       preceded by {@code -}, within the field's range;</li>
  *   <li>{@link Path} fields: a non-empty path;</li>
+ *   <li>{@link String} fields: any value that does not start with {@code -} (picocli takes such
+ *       a value for an option name and refuses it, even as {@code -name=-x}), the empty one
+ *       included;</li>
  *   <li>{@code boolean} fields with {@code arity = "0..1"} and {@code converter = GoBoolean.class}:
  *       {@code -name} alone (the option's {@code fallbackValue}) or {@code -name=value} with one
  *       of Go's spellings;</li>
@@ -56,7 +59,7 @@ public final class FastFlags {
     }
 
     /** How the fast path sets a field. */
-    enum Kind { INT, LONG, PATH, GO_BOOLEAN, PICOCLI_ONLY }
+    enum Kind { INT, LONG, PATH, STRING, GO_BOOLEAN, PICOCLI_ONLY }
 
     /** One option name: the field it sets and how. */
     record Entry(String name, String field, Kind kind, String fallbackValue) {
@@ -234,11 +237,14 @@ public final class FastFlags {
             return Kind.PICOCLI_ONLY;
         }
         return type == int.class ? Kind.INT : type == long.class ? Kind.LONG : type == Path.class ? Kind.PATH
-                : Kind.PICOCLI_ONLY;
+                : type == String.class ? Kind.STRING : Kind.PICOCLI_ONLY;
     }
 
     /** The value picocli would set for a plain option, or null when it is left to picocli. */
     private static Object convert(Kind kind, String value) {
+        if (kind == Kind.STRING) {
+            return value.startsWith("-") ? null : value;
+        }
         if (kind == Kind.PATH) {
             try {
                 return value.isEmpty() ? null : Path.of(value);

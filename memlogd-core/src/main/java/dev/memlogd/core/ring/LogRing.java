@@ -102,21 +102,23 @@ public final class LogRing {
      * @param msgIndex     index of the first message byte in {@code msg}
      * @param msgLength    number of message bytes; {@code [msgIndex, msgIndex + msgLength)}
      *                     must lie within {@code [0, msg.limit())}
-     * @param flags        record flags, e.g. {@link RecordDescriptor#FLAG_TRUNCATED}; must not
-     *                     include {@link RecordDescriptor#FLAG_PADDING}
+     * @param flags        record flags, e.g. {@link RecordDescriptor#FLAG_TRUNCATED} or
+     *                     {@link RecordDescriptor#priFlags}; must not include
+     *                     {@link RecordDescriptor#FLAG_PADDING} or a priority above
+     *                     {@link RecordDescriptor#MAX_PRI}
      * @return the sequence number given to the entry
      * @throws IllegalArgumentException if the aligned record is longer than {@link #capacity()}
      *                                  (the message has both sizes), or flags include
-     *                                  {@code FLAG_PADDING}
+     *                                  {@code FLAG_PADDING} or a priority above {@code MAX_PRI}
      * @throws IndexOutOfBoundsException if a length or index lies outside its array or buffer
      */
     public long append(long timeNanos, byte[] source, int sourceLength, ByteBuffer msg,
                        int msgIndex, int msgLength, int flags) {
         Objects.checkFromIndexSize(0, sourceLength, source.length);
         Objects.checkFromIndexSize(msgIndex, msgLength, msg.limit());
-        if ((flags & FLAG_PADDING) != 0) {
-            throw new IllegalArgumentException("flags must not include FLAG_PADDING: flags=0x"
-                    + Integer.toHexString(flags));
+        if ((flags & FLAG_PADDING) != 0 || RecordDescriptor.pri(flags) > RecordDescriptor.MAX_PRI) {
+            throw new IllegalArgumentException("flags must not include FLAG_PADDING nor a priority above "
+                    + RecordDescriptor.MAX_PRI + ": flags=0x" + Integer.toHexString(flags));
         }
         // In long: a message near 2 GiB would overflow int before the comparison.
         long recordLength = (long) HEADER_LENGTH + sourceLength + msgLength;

@@ -9,7 +9,7 @@ package dev.memlogd.core.ring;
  *  +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
  *  |                  Record length (unaligned)                    |  0
  *  +---------------------------------------------------------------+
- *  |                  Flags (TRUNCATED, PADDING)                   |  4
+ *  |P|           reserved          |  Priority + 1 |   reserved  |T|  4
  *  +---------------------------------------------------------------+
  *  |                  Sequence number (64 bits)                   ...  8
  *  +---------------------------------------------------------------+
@@ -24,7 +24,14 @@ package dev.memlogd.core.ring;
  *  |   padding to the next multiple of {@link #ALIGNMENT}          |
  * </pre>
  *
- * A record never wraps around the end of the buffer: when the next record does not fit
+ * The flags word, read as an int (the diagram's columns are its bits 31 down to 0): T, bit 0,
+ * {@link #FLAG_TRUNCATED}; bits 8-15, the line's syslog priority plus one, 0 when it has none
+ * ({@link #PRI_MASK}, {@link #priFlags}, {@link #pri}); P, bit 31, {@link #FLAG_PADDING}. A
+ * priority is kept only for a source named in {@code -syslog-prefix} whose line began with
+ * {@code <N>} (docs/protocol.md), so every other record has 0 there, as before the field
+ * existed, and the record is no longer for it.
+ *
+ * <p>A record never wraps around the end of the buffer: when the next record does not fit
  * before the end, a padding record (flag {@link #FLAG_PADDING}) fills the gap and the
  * record starts again at offset 0. Integers are big-endian (ByteBuffer default).
  */
@@ -46,8 +53,30 @@ public final class RecordDescriptor {
     public static final int FLAG_TRUNCATED = 1;
     /** Not an entry: fills the tail of the buffer before a wrap. */
     public static final int FLAG_PADDING = 1 << 31;
+    /** Where the syslog priority plus one sits in the flags word. */
+    public static final int PRI_SHIFT = 8;
+    /** The flag bits that hold the syslog priority plus one; all zero when the entry has none. */
+    public static final int PRI_MASK = 0xff << PRI_SHIFT;
+    /** Highest syslog priority a record holds: facility 23 (local7) * 8 + level 7 (debug). */
+    public static final int MAX_PRI = 191;
+    /** What {@link #pri} answers for an entry without a priority. */
+    public static final int NO_PRI = -1;
 
     private RecordDescriptor() {
+    }
+
+    /**
+     * The flag bits recording syslog priority {@code pri}, to OR into a record's flags.
+     *
+     * @param pri in {@code [0, MAX_PRI]}; not checked here (the ingest path calls this per line)
+     */
+    public static int priFlags(int pri) {
+        return (pri + 1) << PRI_SHIFT;
+    }
+
+    /** The syslog priority recorded in a record's flags word, or {@link #NO_PRI}. */
+    public static int pri(int flags) {
+        return ((flags & PRI_MASK) >>> PRI_SHIFT) - 1;
     }
 
     /** Unaligned length of a record holding these many source and message bytes. */

@@ -12,6 +12,7 @@ import dev.memlogd.core.ring.RecordDescriptor;
  * {@code encoding/json} (Go 1.22 or later) writes for the same strings.
  *
  * <p>An entry is {@code {"time":"…","source":"…","msg":"…","seq":N}} followed by
+ * {@code ,"pri":P} only when the record has a syslog priority ({@link RecordDescriptor#pri}),
  * {@code ,"truncated":true} only for a truncated line, then {@code }\n}. {@code time},
  * {@code source} and {@code msg} come first and in this order because that is LinuxKit's
  * line; a client that ignores unknown fields (as Go's decoder does) sees LinuxKit's entry.
@@ -30,6 +31,8 @@ import dev.memlogd.core.ring.RecordDescriptor;
 public final class EntryJsonEncoder {
     /** Longest decimal {@code long}: {@code -9223372036854775808}. */
     private static final int MAX_LONG_DIGITS = 20;
+    /** Longest priority: {@code 191}. */
+    private static final int MAX_PRI_DIGITS = 3;
     /** An input byte becomes at most 6 output bytes ({@code \}{@code u00xx}, {@code \}{@code ufffd}). */
     private static final int MAX_ESCAPE_EXPANSION = 6;
 
@@ -37,6 +40,7 @@ public final class EntryJsonEncoder {
     private static final byte[] SOURCE = ascii("\",\"source\":\"");
     private static final byte[] MSG = ascii("\",\"msg\":\"");
     private static final byte[] SEQ = ascii("\",\"seq\":");
+    private static final byte[] PRI = ascii(",\"pri\":");
     private static final byte[] TRUNCATED = ascii(",\"truncated\":true");
     private static final byte[] LOST = ascii(",\"lost\":");
     private static final byte[] DAEMON = ascii(",\"daemon\":\"");
@@ -51,7 +55,8 @@ public final class EntryJsonEncoder {
 
     /** Bytes of an entry that do not depend on the strings' contents. */
     private static final int ENTRY_FIXED_LENGTH = TIME.length + GoTime.MAX_FORMATTED_LENGTH + SOURCE.length
-            + MSG.length + SEQ.length + MAX_LONG_DIGITS + TRUNCATED.length + END.length;
+            + MSG.length + SEQ.length + MAX_LONG_DIGITS + PRI.length + MAX_PRI_DIGITS + TRUNCATED.length
+            + END.length;
     /** Bytes of a notice that do not depend on its message. */
     private static final int NOTICE_FIXED_LENGTH = TIME.length + GoTime.MAX_FORMATTED_LENGTH + SOURCE.length
             + LinuxKit.SOURCE_MEMLOGD.length() + MSG.length + MSG_END.length + LOST.length + MAX_LONG_DIGITS
@@ -78,7 +83,7 @@ public final class EntryJsonEncoder {
     /**
      * A bound on the bytes {@link #encode} writes for a record with these string lengths: six
      * bytes per string byte (the longest escape) plus the fixed parts, a 20-digit {@code seq},
-     * the {@code truncated} field and the newline.
+     * the {@code pri} and {@code truncated} fields and the newline.
      *
      * @throws IllegalArgumentException when a length is negative or the bound exceeds
      *         {@link Integer#MAX_VALUE}
@@ -140,6 +145,11 @@ public final class EntryJsonEncoder {
         escape(ring, RecordDescriptor.msgOffset(recordOffset, sourceLength), msgLength, out);
         out.put(SEQ);
         putDecimal(ring.getLong(RecordDescriptor.seqOffset(recordOffset)), out);
+        int pri = RecordDescriptor.pri(flags);
+        if (pri != RecordDescriptor.NO_PRI) {
+            out.put(PRI);
+            putDecimal(pri, out);
+        }
         if ((flags & RecordDescriptor.FLAG_TRUNCATED) != 0) {
             out.put(TRUNCATED);
         }

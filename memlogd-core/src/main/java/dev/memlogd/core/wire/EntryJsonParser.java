@@ -1,5 +1,7 @@
 package dev.memlogd.core.wire;
 
+import dev.memlogd.core.ring.RecordDescriptor;
+
 /**
  * Reads the query socket's JSON lines, from our daemon ({@link EntryJsonEncoder}) or LinuxKit's
  * (which sends only {@code time}, {@code source} and {@code msg}).
@@ -19,7 +21,7 @@ public final class EntryJsonParser {
      *
      * @throws IllegalArgumentException with the position and up to about 100 characters of the
      *         line, when it is not one JSON object, a known field has the wrong type, the time is
-     *         not RFC 3339, or time, source or msg is missing
+     *         not RFC 3339, {@code pri} is not from 0 to 191, or time, source or msg is missing
      */
     public static LogEntry parse(String line) {
         JsonReader r = new JsonReader(line);
@@ -30,6 +32,7 @@ public final class EntryJsonParser {
         boolean truncated = false;
         long lost = -1;
         String daemon = null;
+        int pri = -1;
         for (String name = r.beginObject(); name != null; name = r.nextField()) {
             if (r.readNull()) {
                 continue; // Go leaves the field as it was
@@ -50,6 +53,7 @@ public final class EntryJsonParser {
                 case "truncated" -> truncated = r.readBoolean();
                 case "lost" -> lost = r.readLong();
                 case "daemon" -> daemon = r.readString();
+                case "pri" -> pri = readPri(r);
                 default -> r.skipValue();
             }
         }
@@ -58,6 +62,15 @@ public final class EntryJsonParser {
         if (missing != null) {
             throw r.fail("missing field \"" + missing + "\"");
         }
-        return new LogEntry(time, source, msg, seq, truncated, lost, daemon);
+        return new LogEntry(time, source, msg, seq, truncated, lost, daemon, pri);
+    }
+
+    private static int readPri(JsonReader r) {
+        int at = r.position();
+        long pri = r.readLong();
+        if (pri < 0 || pri > RecordDescriptor.MAX_PRI) {
+            throw r.failAt(at, "\"pri\" must be from 0 to " + RecordDescriptor.MAX_PRI + ": " + pri);
+        }
+        return (int) pri;
     }
 }

@@ -13,12 +13,22 @@ package dev.memlogd.core.wire;
  * @param lost      in the daemon's notices, how many entries the client missed; -1 when absent
  * @param daemon    in the identity notice (a mode-3 request with {@code identity}), the
  *                  daemon's identity; null when absent
+ * @param pri       the line's syslog priority (0-191; its level is {@code pri & 7}), read from
+ *                  a {@code <N>} prefix of a source named in the daemon's {@code -syslog-prefix};
+ *                  -1 when absent (on the wire it comes after {@code seq}; here last, so that
+ *                  the shorter constructors keep their meaning)
  */
 public record LogEntry(String time, String source, String msg, long seq, boolean truncated, long lost,
-        String daemon) {
+        String daemon, int pri) {
 
-    /** An entry or notice without a daemon identity. */
+    /** An entry or notice without a syslog priority. */
+    public LogEntry(String time, String source, String msg, long seq, boolean truncated, long lost,
+            String daemon) {
+        this(time, source, msg, seq, truncated, lost, daemon, -1);
+    }
+
+    /** An entry or notice without a daemon identity or a syslog priority. */
     public LogEntry(String time, String source, String msg, long seq, boolean truncated, long lost) {
-        this(time, source, msg, seq, truncated, lost, null);
+        this(time, source, msg, seq, truncated, lost, null, -1);
     }
 }

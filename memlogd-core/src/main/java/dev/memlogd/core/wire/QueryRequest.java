@@ -13,7 +13,7 @@ import java.util.Set;
  * <p>JSON fields, all optional: {@code dump} (default true), {@code follow} (default false),
  * {@code after} (default: not given), {@code tail} (default: all), {@code sources} (default:
  * all), {@code identity} (default false), {@code daemon} (default: not given; only with
- * {@code after}). Unknown fields are refused: this is our own extension, so a typo should fail
+ * {@code after}), {@code level} (default: every entry). Unknown fields are refused: this is our own extension, so a typo should fail
  * loudly rather than silently send everything.
  *
  * <p>Immutable, so thread-safe.
@@ -25,17 +25,22 @@ import java.util.Set;
  * @param sources only these source names; empty for all
  * @param identity start the stream with a notice giving the daemon's identity
  * @param daemon  the identity of the daemon that gave out {@code after}; null when not given
+ * @param level   only entries with a syslog priority whose level ({@code pri & 7}) is at most
+ *                this, 0 (emerg) to 7 (debug): that severity or a more severe one, as
+ *                journalctl's {@code -p}; entries without a priority are left out. -1 for every
+ *                entry
  */
 public record QueryRequest(boolean dump, boolean follow, long after, int tail, List<String> sources,
-        boolean identity, String daemon) {
-    private static final String FIELDS = "dump, follow, after, tail, sources, identity, daemon";
+        boolean identity, String daemon, int level) {
+    private static final String FIELDS = "dump, follow, after, tail, sources, identity, daemon, level";
     /** Longest daemon identity a request may name. */
     public static final int MAX_DAEMON_LENGTH = 128;
 
     /**
      * @throws IllegalArgumentException when both dump and follow are false, {@code after} or
-     *         {@code tail} is below -1, {@code sources} is null or holds a null, or
-     *         {@code daemon} is given without {@code after} or is empty or too long
+     *         {@code tail} is below -1, {@code sources} is null or holds a null,
+     *         {@code daemon} is given without {@code after} or is empty or too long, or
+     *         {@code level} is not in [-1, 7]
      */
     public QueryRequest {
         if (!dump && !follow) {
@@ -56,14 +61,27 @@ public record QueryRequest(boolean dump, boolean follow, long after, int tail, L
             throw new IllegalArgumentException("daemon names the daemon that gave out \"after\": it goes with after,"
                     + " 1 to " + MAX_DAEMON_LENGTH + " characters");
         }
+        if (level < -1 || level > SyslogPriority.DEBUG) {
+            throw new IllegalArgumentException("level must be 0 (emerg) to 7 (debug), or -1 for every entry: "
+                    + level);
+        }
     }
 
-    /** A request without identity fields. */
+    /** A request without identity fields or level. */
     public QueryRequest(boolean dump, boolean follow, long after, int tail, List<String> sources) {
-        this(dump, follow, after, tail, sources, false, null);
+        this(dump, follow, after, tail, sources, false, null, -1);
     }
 
-    /** Compact JSON, fields in the order dump, follow, after, tail, sources, defaults left out. */
+    /** A request without level. */
+    public QueryRequest(boolean dump, boolean follow, long after, int tail, List<String> sources,
+            boolean identity, String daemon) {
+        this(dump, follow, after, tail, sources, identity, daemon, -1);
+    }
+
+    /**
+     * Compact JSON, fields in the order dump, follow, after, tail, sources, identity, daemon,
+     * level, defaults left out.
+     */
     public String toJson() {
         StringBuilder sb = new StringBuilder("{");
         if (!dump) {
@@ -94,6 +112,9 @@ public record QueryRequest(boolean dump, boolean follow, long after, int tail, L
         if (daemon != null) {
             quote(field(sb, "daemon"), daemon);
         }
+        if (level >= 0) {
+            field(sb, "level").append(level);
+        }
         return sb.append('}').toString();
     }
 
@@ -101,8 +122,8 @@ public record QueryRequest(boolean dump, boolean follow, long after, int tail, L
      * Parses the request line (without its newline).
      *
      * @throws IllegalArgumentException saying what is wrong: malformed JSON, a field of the wrong
-     *         type, a duplicate or unknown field, a negative {@code after} or {@code tail}, or
-     *         dump and follow both false
+     *         type, a duplicate or unknown field, a negative {@code after} or {@code tail}, a
+     *         {@code level} outside 0-7, or dump and follow both false
      */
     public static QueryRequest parse(String json) {
         JsonReader r = new JsonReader(json);
@@ -113,6 +134,7 @@ public record QueryRequest(boolean dump, boolean follow, long after, int tail, L
         List<String> sources = List.of();
         boolean identity = false;
         String daemon = null;
+        int level = -1;
         Set<String> seen = new HashSet<>();
         for (String name = r.beginObject(); name != null; name = r.nextField()) {
             if (!seen.add(name)) {
@@ -126,6 +148,7 @@ public record QueryRequest(boolean dump, boolean follow, long after, int tail, L
                 case "sources" -> sources = names(r);
                 case "identity" -> identity = bool(r, name);
                 case "daemon" -> daemon = string(r, name);
+                case "level" -> level = (int) count(r, name, SyslogPriority.DEBUG);
                 default -> throw r.fail("unknown field \"" + name + "\" (known: " + FIELDS + ")");
             }
         }
@@ -139,7 +162,7 @@ public record QueryRequest(boolean dump, boolean follow, long after, int tail, L
         if (daemon != null && (daemon.isEmpty() || daemon.length() > MAX_DAEMON_LENGTH)) {
             throw new IllegalArgumentException("\"daemon\" must be 1 to " + MAX_DAEMON_LENGTH + " characters");
         }
-        return new QueryRequest(dump, follow, after, tail, sources, identity, daemon);
+        return new QueryRequest(dump, follow, after, tail, sources, identity, daemon, level);
     }
 
     private static boolean bool(JsonReader r, String name) {

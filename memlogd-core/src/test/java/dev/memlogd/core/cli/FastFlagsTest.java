@@ -36,8 +36,11 @@ class FastFlagsTest {
         @Option(names = {"-zz-on", "--zz-on"}, arity = "0..1", fallbackValue = "true", converter = GoBoolean.class)
         boolean on;
 
-        @Option(names = "-zz-name")
+        @Option(names = {"-zz-name", "--zz-name"})
         String name = "kept";
+
+        @Option(names = "-zz-unit")
+        java.util.concurrent.TimeUnit unit = java.util.concurrent.TimeUnit.SECONDS;
     }
 
     @Command(name = "sub-probe", modelTransformer = GoFlagSyntax.class)
@@ -84,6 +87,9 @@ class FastFlagsTest {
             {"-zz-path", "/run/a", "--zz-path=/run/b", "-zz-on"},
             {"--zz-on=F", "-zz-millis=-1", "-zz-count=2147483647"},
             {"-zz-on=1", "-zz-on=False", "-zz-count", "007"},
+            {"-zz-name", "web,kmsg", "--zz-name=*"},
+            {"-zz-name=", "-zz-count", "1"},
+            {"-zz-name", "", "-zz-name", "a=b; c"},
         };
         for (String[] line : lines) {
             assertEquals(picocli(new Probe(), line), fast(new Probe(), line), List.of(line).toString());
@@ -103,7 +109,8 @@ class FastFlagsTest {
     @Test
     void whatTheFastPathDoesNotHandleIsLeftToPicocli() {
         String[][] lines = {
-            {"-zz-name", "x"}, {"-zz-nope", "1"}, {"--help"}, {"-zz-count"}, {"-zz-count", "+5"},
+            {"-zz-unit", "DAYS"}, {"-zz-name", "-x"}, {"-zz-name=-x"}, {"-zz-name", "-zz-count"}, {"-zz-name"},
+            {"-zz-nope", "1"}, {"--help"}, {"-zz-count"}, {"-zz-count", "+5"},
             {"-zz-count", "0x10"}, {"-zz-count", "2147483648"}, {"-zz-millis", "1234567890123456789"},
             {"-zz-count", ""}, {"-zz-count", "-"}, {"-zz-path="}, {"-zz-on=yes"}, {"-zz-on", "true"},
             {"positional"}, {"-"}, {"--"}, {"---zz-count=1"}, {"-zz-count=1", "-zz-sub=2"},

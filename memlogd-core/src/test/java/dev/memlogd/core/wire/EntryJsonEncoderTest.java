@@ -50,6 +50,26 @@ class EntryJsonEncoderTest {
     }
 
     @Test
+    void priorityAddsPriFieldAfterSeqAndBeforeTruncated() {
+        int flags = RecordDescriptor.FLAG_TRUNCATED | RecordDescriptor.priFlags(191);
+        ByteBuffer ring = Records.heap(flags, 3, TIME, utf8("kmsg"), utf8("oops"));
+
+        String line = encode(ring);
+
+        assertEquals("{\"time\":\"" + TIME_TEXT + "\",\"source\":\"kmsg\",\"msg\":\"oops\",\"seq\":3,\"pri\":191,"
+                + "\"truncated\":true}\n", line);
+    }
+
+    @Test
+    void priorityZeroIsWrittenAndNoPriorityIsNot() {
+        ByteBuffer emerg = Records.heap(RecordDescriptor.priFlags(0), 4, TIME, utf8("kmsg"), utf8("panic"));
+        ByteBuffer none = Records.heap(0, 5, TIME, utf8("kmsg"), utf8("plain"));
+
+        assertTrue(encode(emerg).endsWith(",\"seq\":4,\"pri\":0}\n"), encode(emerg));
+        assertTrue(encode(none).endsWith(",\"seq\":5}\n"), encode(none));
+    }
+
+    @Test
     void otherFlagBitsDoNotAddFields() {
         ByteBuffer ring = Records.heap(0x40, 3, TIME, utf8("svc"), utf8("x"));
         assertTrue(encode(ring).endsWith(",\"seq\":3}\n"));
@@ -194,7 +214,8 @@ class EntryJsonEncoderTest {
         byte[] msg = new byte[100];
         java.util.Arrays.fill(source, (byte) '<');
         java.util.Arrays.fill(msg, (byte) 0xff);
-        ByteBuffer ring = Records.heap(RecordDescriptor.FLAG_TRUNCATED, Long.MIN_VALUE, TIME + 9, source, msg);
+        int flags = RecordDescriptor.FLAG_TRUNCATED | RecordDescriptor.priFlags(RecordDescriptor.MAX_PRI);
+        ByteBuffer ring = Records.heap(flags, Long.MIN_VALUE, TIME + 9, source, msg);
         ByteBuffer out = ByteBuffer.allocate(EntryJsonEncoder.maxEncodedLength(source.length, msg.length));
         EntryJsonEncoder.encode(ring, Records.OFFSET, out);
         assertEquals(0, out.remaining(), "the bound is tight for the worst case");
@@ -251,8 +272,9 @@ class EntryJsonEncoderTest {
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) bean;
         assumeTrue(threads.isThreadAllocatedMemorySupported() && threads.isThreadAllocatedMemoryEnabled());
         byte[] msg = concat(utf8("<tag> \"q\" \\ \n 😀 \u2028 plain text"), bytes(0xff, 0x01));
-        ByteBuffer heapRing = Records.heap(1, 123, TIME, utf8("svc"), msg);
-        ByteBuffer directRing = Records.direct(1, 123, TIME, utf8("svc"), msg);
+        int flags = RecordDescriptor.FLAG_TRUNCATED | RecordDescriptor.priFlags(30);
+        ByteBuffer heapRing = Records.heap(flags, 123, TIME, utf8("svc"), msg);
+        ByteBuffer directRing = Records.direct(flags, 123, TIME, utf8("svc"), msg);
         ByteBuffer out = ByteBuffer.allocateDirect(EntryJsonEncoder.maxEncodedLength(3, msg.length));
         long thread = Thread.currentThread().getId();
         for (int i = 0; i < 20_000; i++) { // warm up, so the measurement sees compiled code

@@ -46,6 +46,16 @@ class EntryJsonParserTest {
     }
 
     @Test
+    void parsesPriAndLeavesItMinusOneWhenAbsent() {
+        LogEntry withPri = EntryJsonParser.parse("{\"time\":\"" + T + "\",\"source\":\"kmsg\",\"msg\":\"oops\","
+                + "\"seq\":7,\"pri\":3}");
+        LogEntry without = EntryJsonParser.parse("{\"time\":\"" + T + "\",\"source\":\"a\",\"msg\":\"b\",\"seq\":8}");
+
+        assertEquals(new LogEntry(T, "kmsg", "oops", 7, false, -1, null, 3), withPri);
+        assertEquals(-1, without.pri());
+    }
+
+    @Test
     void parsesNoticeWithLost() {
         LogEntry e = EntryJsonParser.parse("{\"time\":\"" + T + "\",\"source\":\"memlogd\",\"msg\":\"x\",\"lost\":17}");
         assertEquals(17, e.lost());
@@ -150,7 +160,8 @@ class EntryJsonParserTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"\"seq\":\"1\"", "\"seq\":1.5", "\"seq\":1e3", "\"seq\":99999999999999999999",
-        "\"truncated\":1", "\"lost\":true", "\"time\":5", "\"source\":[]", "\"msg\":{}"})
+        "\"truncated\":1", "\"lost\":true", "\"time\":5", "\"source\":[]", "\"msg\":{}", "\"pri\":\"3\"",
+        "\"pri\":-1", "\"pri\":192", "\"pri\":1.5"})
     void knownFieldOfWrongTypeIsRejected(String field) {
         String line = "{\"time\":\"" + T + "\",\"source\":\"s\",\"msg\":\"m\"," + field + "}";
         assertThrows(IllegalArgumentException.class, () -> EntryJsonParser.parse(line));
@@ -195,6 +206,24 @@ class EntryJsonParserTest {
     @Test
     void roundTripKeepsTruncatedFlag() {
         assertTrue(roundTrip(RecordDescriptor.FLAG_TRUNCATED, 1, 0, utf8("s"), utf8("m")).truncated());
+    }
+
+    @Test
+    void roundTripKeepsEveryPriority() {
+        for (int pri = 0; pri <= RecordDescriptor.MAX_PRI; pri++) {
+            int flags = RecordDescriptor.priFlags(pri) | (pri % 2 == 0 ? RecordDescriptor.FLAG_TRUNCATED : 0);
+
+            LogEntry e = roundTrip(flags, pri + 1, 0, utf8("kmsg"), utf8("m"));
+
+            assertEquals(pri, e.pri());
+            assertEquals(pri % 2 == 0, e.truncated());
+            assertEquals(pri + 1, e.seq());
+        }
+    }
+
+    @Test
+    void roundTripWithoutPriorityGivesMinusOne() {
+        assertEquals(-1, roundTrip(0, 1, 0, utf8("s"), utf8("<3>not a priority here")).pri());
     }
 
     @Test

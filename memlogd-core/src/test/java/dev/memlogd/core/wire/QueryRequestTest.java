@@ -88,7 +88,8 @@ class QueryRequestTest {
                         java.nio.charset.StandardCharsets.UTF_8));
             }
             QueryRequest r = new QueryRequest(dump, follow, random.nextBoolean() ? -1 : random.nextLong() & Long.MAX_VALUE,
-                    random.nextBoolean() ? -1 : random.nextInt(Integer.MAX_VALUE), sources);
+                    random.nextBoolean() ? -1 : random.nextInt(Integer.MAX_VALUE), sources, false, null,
+                    random.nextInt(9) - 1);
             assertEquals(r, QueryRequest.parse(r.toJson()), r.toJson());
         }
     }
@@ -129,7 +130,7 @@ class QueryRequestTest {
     @ValueSource(strings = {"{\"dump\":\"yes\"}", "{\"dump\":1}", "{\"dump\":null}", "{\"follow\":[]}",
         "{\"after\":\"5\"}", "{\"after\":1.5}", "{\"after\":1e2}", "{\"after\":null}", "{\"tail\":true}",
         "{\"sources\":\"sshd\"}", "{\"sources\":[1]}", "{\"sources\":[null]}", "{\"sources\":[[\"a\"]]}",
-        "{\"sources\":null}"})
+        "{\"sources\":null}", "{\"level\":\"err\"}", "{\"level\":3.0}", "{\"level\":null}"})
     void fieldOfWrongTypeIsRejectedNamingIt(String json) {
         String field = json.substring(2, json.indexOf('"', 2));
         String why = rejection(json);
@@ -193,5 +194,30 @@ class QueryRequestTest {
         assertThrows(IllegalArgumentException.class, () -> QueryRequest.parse("{\"after\":1,\"daemon\":\"\"}"));
         assertThrows(IllegalArgumentException.class,
                 () -> QueryRequest.parse("{\"after\":1,\"daemon\":\"" + "x".repeat(129) + "\"}"));
+    }
+
+    @Test
+    void levelRoundTripsAfterEveryOtherField() {
+        QueryRequest request = new QueryRequest(true, true, 41, 5, List.of("kmsg"), true, "id", 3);
+
+        assertEquals("{\"follow\":true,\"after\":41,\"tail\":5,\"sources\":[\"kmsg\"],\"identity\":true,"
+                + "\"daemon\":\"id\",\"level\":3}", request.toJson());
+        assertEquals(request, QueryRequest.parse(request.toJson()));
+    }
+
+    @Test
+    void levelIsAbsentUnlessGiven() {
+        assertEquals(-1, QueryRequest.parse("{}").level());
+        assertEquals(0, QueryRequest.parse("{\"level\":0}").level());
+        assertEquals(7, QueryRequest.parse("{\"level\":7}").level());
+    }
+
+    @Test
+    void levelOutsideZeroToSevenIsRejectedSayingTheRange() {
+        String why = rejection("{\"level\":8}");
+
+        assertTrue(why.contains("\"level\" must be an integer from 0 to 7, not 8"), why);
+        assertTrue(rejection("{\"level\":-1}").contains("\"level\""));
+        assertThrows(IllegalArgumentException.class, () -> new QueryRequest(true, false, -1, -1, List.of(), false, null, 8));
     }
 }

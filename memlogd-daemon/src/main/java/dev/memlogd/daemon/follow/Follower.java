@@ -55,6 +55,7 @@ public final class Follower implements KeyHandler, HoldPolicy.Reader {
     private final ByteBuffer out;
     private final EntryEncoder encoder;
     private final SourceFilter sources;
+    private final LevelFilter levels;
     /** The first seq not sent: the dump's end, or never for a follower that follows. */
     private final long stopSeq;
     private final boolean follow;
@@ -86,6 +87,7 @@ public final class Follower implements KeyHandler, HoldPolicy.Reader {
         this.out = ByteBuffer.allocateDirect(bufferSize).flip();
         this.encoder = encoder;
         this.sources = plan.sources();
+        this.levels = plan.levels();
         this.follow = plan.follow();
         this.stopSeq = plan.follow() ? Long.MAX_VALUE : plan.dumpEndSeq();
         this.clock = clock;
@@ -211,7 +213,7 @@ public final class Follower implements KeyHandler, HoldPolicy.Reader {
         ByteBuffer records = ring.buffer();
         while (cursor.hasNext() && cursor.nextSeq() < stopSeq) {
             int offset = cursor.nextRecordOffset();
-            if (!sources.matches(records, offset)) {
+            if (!sources.matches(records, offset) || !levels.matches(records, offset)) {
                 cursor.advance();
                 continue;
             }

@@ -5,18 +5,19 @@ import dev.memlogd.core.wire.QueryRequest;
 
 /**
  * What one reader reads of the ring: where it starts, whether it follows or stops at the end
- * of its dump, which sources, and the gap (if any) between what it asked for and what the
+ * of its dump, which sources and levels, and the gap (if any) between what it asked for and what the
  * ring still holds, which it is told about before its first entry.
  *
  * @param startSeq   the first entry to send (or to consider, with a source filter)
  * @param follow     whether it goes on with new entries for ever; if not, it ends at {@code dumpEndSeq}
  * @param dumpEndSeq the first seq not sent to a dump-only reader (the ring's next seq when it asked)
  * @param sources    the sources it wants
+ * @param levels     the severity it wants (an entry must match both filters)
  * @param gap        what it must be told first
  * @param identity   the daemon's identity, to send before anything else; null when not asked for
  */
-public record ReadPlan(long startSeq, boolean follow, long dumpEndSeq, SourceFilter sources, Gap gap,
-        String identity) {
+public record ReadPlan(long startSeq, boolean follow, long dumpEndSeq, SourceFilter sources, LevelFilter levels,
+        Gap gap, String identity) {
 
     /** The difference between where a reader asked to resume and what it will get. */
     public sealed interface Gap {
@@ -91,7 +92,7 @@ public record ReadPlan(long startSeq, boolean follow, long dumpEndSeq, SourceFil
 
     /** Every new entry from now on, of every source (the console echo). */
     public static ReadPlan followFromNow(LogRing ring) {
-        return new ReadPlan(ring.nextSeq(), true, ring.nextSeq(), SourceFilter.ALL, NO_GAP, null);
+        return new ReadPlan(ring.nextSeq(), true, ring.nextSeq(), SourceFilter.ALL, LevelFilter.ALL, NO_GAP, null);
     }
 
     /**
@@ -101,6 +102,7 @@ public record ReadPlan(long startSeq, boolean follow, long dumpEndSeq, SourceFil
      */
     public static ReadPlan of(QueryRequest request, LogRing ring, String daemon) {
         SourceFilter sources = SourceFilter.of(request.sources());
+        LevelFilter levels = LevelFilter.of(request.level());
         long oldest = ring.oldestSeq();
         long next = ring.nextSeq();
         long start = oldest;
@@ -119,18 +121,19 @@ public record ReadPlan(long startSeq, boolean follow, long dumpEndSeq, SourceFil
             }
         }
         if (request.dump() && request.tail() >= 0) {
-            start = Math.max(start, startOfLast(request.tail(), ring, sources));
+            start = Math.max(start, startOfLast(request.tail(), ring, sources, levels));
         }
-        return new ReadPlan(start, request.follow(), next, sources, gap, request.identity() ? daemon : null);
+        return new ReadPlan(start, request.follow(), next, sources, levels, gap, request.identity() ? daemon : null);
     }
 
-    /** The seq from which the last {@code count} entries (of the wanted sources) are held. */
-    private static long startOfLast(int count, LogRing ring, SourceFilter sources) {
+    /** The seq from which the last {@code count} entries (of the wanted sources and levels) are held. */
+    private static long startOfLast(int count, LogRing ring, SourceFilter sources, LevelFilter levels) {
         long seq = ring.nextSeq();
         int found = 0;
         while (found < count && seq > ring.oldestSeq()) {
             seq--;
-            if (sources.matches(ring.buffer(), ring.recordOffset(seq))) {
+            int offset = ring.recordOffset(seq);
+            if (sources.matches(ring.buffer(), offset) && levels.matches(ring.buffer(), offset)) {
                 found++;
             }
         }

@@ -9,6 +9,8 @@ import java.nio.channels.Selector;
 import java.util.ArrayDeque;
 
 import dev.memlogd.core.ring.LogRing;
+import dev.memlogd.core.ring.RecordDescriptor;
+import dev.memlogd.core.wire.SyslogPriority;
 import dev.memlogd.daemon.loop.Clock;
 import dev.memlogd.daemon.loop.OwnLog;
 
@@ -29,6 +31,12 @@ import dev.memlogd.daemon.loop.OwnLog;
  * does not wake for data it will not read; a source gets it back once a read leaves it empty. Writers fill their pipe and block in
  * write(2), as on any slow stdout; nothing is dropped.
  *
+ * <p>A source named in {@code -syslog-prefix} ({@link SyslogSources}, decided when its fd is
+ * registered) has the {@code <N>} prefix of each line, if it has one, taken off the message
+ * and its priority N kept in the record's flags ({@link SyslogPriority}); the prefix is read
+ * from the bytes the splitter kept, so it counts towards {@code -max-line-len}. Lines of other
+ * sources are appended exactly as the splitter cut them.
+ *
  * <p>No allocation per line or per read. Event loop thread only.
  */
 public final class Ingest implements LineSplitter.LineSink {
@@ -41,6 +49,7 @@ public final class Ingest implements LineSplitter.LineSink {
     private final Selector selector;
     private final ByteBuffer readBuffer;
     private final LineSplitter splitter;
+    private final SyslogSources syslogSources;
     /** Ready sources not read yet, oldest first; a source is in it at most once. */
     private final ArrayDeque<Source> ready = new ArrayDeque<>();
     /** The source whose read data, from readBuffer's position on, is not split yet. */
@@ -50,8 +59,11 @@ public final class Ingest implements LineSplitter.LineSink {
     private long lineStamp;
     private int sourceCount;
 
-    public Ingest(LogRing ring, Clock clock, OwnLog ownLog, Selector selector, int readChunk, int maxLineLength) {
+    /** @param syslogSources the sources whose lines' syslog prefix is read ({@link SyslogSources#NONE}: none) */
+    public Ingest(LogRing ring, Clock clock, OwnLog ownLog, Selector selector, int readChunk, int maxLineLength,
+            SyslogSources syslogSources) {
         this.ring = ring;
+        this.syslogSources = syslogSources;
         this.clock = clock;
         this.ownLog = ownLog;
         this.selector = selector;
@@ -61,10 +73,11 @@ public final class Ingest implements LineSplitter.LineSink {
 
     /**
      * Registers a new source; its fd is read from the next round on. The channel must be
-     * non-blocking; ingest owns it from here and closes it at EOF or on a read error.
+     * non-blocking; ingest owns it from here and closes it at EOF or on a read error. Whether
+     * its lines' syslog prefix is read is decided here, from {@code nameBytes}, once.
      */
     public void add(String name, byte[] nameBytes, Pipe.SourceChannel channel, int fd) throws ClosedChannelException {
-        Source source = new Source(name, nameBytes, channel, fd, this);
+        Source source = new Source(name, nameBytes, channel, fd, syslogSources.appliesTo(nameBytes), this);
         source.key = channel.register(selector, SelectionKey.OP_READ, source);
         sourceCount++;
     }
@@ -168,6 +181,15 @@ public final class Ingest implements LineSplitter.LineSink {
 
     @Override
     public void line(Source source, ByteBuffer data, int index, int length, int flags) {
+        if (source.syslogPrefix) {
+            int prefix = SyslogPriority.parsePrefix(data, index, length);
+            if (prefix != SyslogPriority.NO_PREFIX) {
+                int prefixLength = SyslogPriority.prefixLength(prefix);
+                index += prefixLength;
+                length -= prefixLength;
+                flags |= RecordDescriptor.priFlags(SyslogPriority.pri(prefix));
+            }
+        }
         ring.append(lineStamp, source.nameBytes, source.nameBytes.length, data, index, length, flags);
         source.lines++;
         appendBudget--;

@@ -17,6 +17,11 @@ public final class Source implements KeyHandler {
     final byte[] nameBytes;
     final Pipe.SourceChannel channel;
     final int fd;
+    /**
+     * Whether its lines' {@code <N>} syslog prefix is read ({@code -syslog-prefix}): decided
+     * once, when the fd is registered, so that other sources pay nothing per line.
+     */
+    final boolean syslogPrefix;
     private final Ingest ingest;
     SelectionKey key;
     long lines;
@@ -34,17 +39,18 @@ public final class Source implements KeyHandler {
     byte firstOverflowByte;
     private ByteBuffer pending;
 
-    Source(String name, byte[] nameBytes, Pipe.SourceChannel channel, int fd, Ingest ingest) {
+    Source(String name, byte[] nameBytes, Pipe.SourceChannel channel, int fd, boolean syslogPrefix, Ingest ingest) {
         this.name = name;
         this.nameBytes = nameBytes;
         this.channel = channel;
         this.fd = fd;
+        this.syslogPrefix = syslogPrefix;
         this.ingest = ingest;
     }
 
     /** A source with no fd, for splitting lines alone (tests, benchmarks). */
     public static Source unattached(String name, byte[] nameBytes) {
-        return new Source(name, nameBytes, null, -1, null);
+        return new Source(name, nameBytes, null, -1, false, null);
     }
 
     /** The name as stored in every record of this source. */

@@ -16,8 +16,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import dev.memlogd.core.ring.LogRing;
+import dev.memlogd.core.ring.RecordDescriptor;
 import dev.memlogd.core.wire.EntryEncoder;
 import dev.memlogd.core.wire.LogEntry;
+import dev.memlogd.core.wire.QueryRequest;
 import dev.memlogd.daemon.loop.Clock;
 import dev.memlogd.core.wire.EntryJsonParser;
 
@@ -57,8 +59,36 @@ class FollowerTest {
     }
 
     private void append(String line) {
+        append(line, RecordDescriptor.NO_PRI);
+    }
+
+    /** Appends an entry with syslog priority {@code pri}, or none for {@link RecordDescriptor#NO_PRI}. */
+    private void append(String line, int pri) {
         byte[] bytes = line.getBytes(StandardCharsets.UTF_8);
-        ring.append(1L, SOURCE, SOURCE.length, ByteBuffer.wrap(bytes), 0, bytes.length, 0);
+        int flags = pri == RecordDescriptor.NO_PRI ? 0 : RecordDescriptor.priFlags(pri);
+        ring.append(1L, SOURCE, SOURCE.length, ByteBuffer.wrap(bytes), 0, bytes.length, flags);
+    }
+
+    /** Replaces the follower with one reading what {@code request} asks for, on the same pipe. */
+    private void follow(QueryRequest request) {
+        follower = new Follower("level follower", pipe.sink(), ring, ReadPlan.of(request, ring, "id"),
+                EntryEncoder.JSON, 16384, new Clock(), new Follower.Owner() {
+                    @Override
+                    public void lapped(Follower f, long missed, int count) {
+                    }
+
+                    @Override
+                    public void finished(Follower f) {
+                    }
+                });
+    }
+
+    /** One entry of each level, with facilities, and one without a priority: "msg" is its priority. */
+    private void appendEveryLevel() {
+        for (int pri : new int[] {0, 1, 2, 3, 4, 5, 6, 7, 11, 30, 191}) {
+            append(Integer.toString(pri), pri);
+        }
+        append("none");
     }
 
     /** Reads what the pipe holds now. */
@@ -165,5 +195,55 @@ class FollowerTest {
         assertEquals(2, laps.size(), "the held-back episode is reported when the reader leaves");
         assertTrue(laps.get(1)[0] > 0 && laps.get(1)[1] == 1, "missed " + laps.get(1)[0] + " in " + laps.get(1)[1]
                 + " laps; first episode missed " + missedFirst);
+    }
+
+    @Test
+    void dumpWithALevelSendsOnlyEntriesOfThatSeverityOrMoreSevere() throws IOException {
+        appendEveryLevel();
+        follow(new QueryRequest(true, false, -1, -1, List.of(), false, null, 3));
+
+        boolean finished = follower.pump();
+        drain();
+
+        assertTrue(finished, "the dump ends");
+        // 11 is user.err (level 3); 30 daemon.info and 191 local7.debug are less severe; "none" has no priority.
+        assertEquals(List.of("0", "1", "2", "3", "11"), entries().stream().map(LogEntry::msg).toList());
+        assertEquals(List.of(0, 1, 2, 3, 11), entries().stream().map(LogEntry::pri).toList());
+    }
+
+    @Test
+    void levelSevenSendsEveryEntryWithAPriorityAndNoneWithout() throws IOException {
+        appendEveryLevel();
+        follow(new QueryRequest(true, false, -1, -1, List.of(), false, null, 7));
+
+        follower.pump();
+        drain();
+
+        assertEquals(11, entries().size());
+        assertTrue(entries().stream().allMatch(e -> e.pri() >= 0), received.toString());
+    }
+
+    @Test
+    void followWithALevelSkipsLessSevereEntriesAsTheyArrive() throws IOException {
+        append("held error", 3);
+        follow(new QueryRequest(false, true, -1, -1, List.of(), false, null, 4));
+
+        follower.pump();
+        appendEveryLevel();
+        follower.pump();
+        drain();
+
+        assertEquals(List.of("0", "1", "2", "3", "4", "11"), entries().stream().map(LogEntry::msg).toList());
+    }
+
+    @Test
+    void tailWithALevelCountsOnlyMatchingEntries() throws IOException {
+        appendEveryLevel();
+        follow(new QueryRequest(true, false, -1, 2, List.of(), false, null, 3));
+
+        follower.pump();
+        drain();
+
+        assertEquals(List.of("3", "11"), entries().stream().map(LogEntry::msg).toList());
     }
 }

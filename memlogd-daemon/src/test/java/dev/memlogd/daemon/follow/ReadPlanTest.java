@@ -13,6 +13,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 import dev.memlogd.core.ring.LogRing;
+import dev.memlogd.core.ring.RecordDescriptor;
 import dev.memlogd.core.wire.QueryRequest;
 
 /** What each request reads of a ring holding seq 11..30 (10 evicted), sources a and b alternating. */
@@ -123,5 +124,31 @@ class ReadPlanTest {
     @Test
     void identityIsNotSentUnlessAskedFor() {
         assertNull(ReadPlan.of(request(true, true, -1, -1), ring, ID).identity());
+    }
+
+    @Test
+    void aRequestWithoutLevelGetsEveryLevel() {
+        assertSame(LevelFilter.ALL, ReadPlan.of(request(true, false, -1, -1), ring, ID).levels());
+    }
+
+    @Test
+    void tailCountsOnlyTheWantedLevelsAndSources() {
+        LogRing withPri = new LogRing(20, 1 << 20);
+        int[] pris = {3, 6, -1, 11, 4, 3, 30, -1};
+        for (int i = 0; i < pris.length; i++) {
+            byte[] source = (i == 5 ? "b" : "a").getBytes(StandardCharsets.UTF_8);
+            int flags = pris[i] < 0 ? 0 : RecordDescriptor.priFlags(pris[i]);
+            withPri.append(i, source, 1, ByteBuffer.wrap(new byte[] {'m'}), 0, 1, flags);
+        }
+
+        ReadPlan errors = ReadPlan.of(new QueryRequest(true, false, -1, 2, List.of(), false, null, 3), withPri, ID);
+        ReadPlan errorsOfA = ReadPlan.of(new QueryRequest(true, false, -1, 2, List.of("a"), false, null, 3), withPri,
+                ID);
+
+        // Errors (level 3 or less): seq 1 (pri 3), 4 (pri 11, user.err), 6 (pri 3, source b).
+        assertEquals(4, errors.startSeq());
+        assertEquals(1, errorsOfA.startSeq());
+        assertFalse(errors.levels().matches(withPri.buffer(), withPri.recordOffset(5)), "pri 4 is a warning");
+        assertFalse(errors.levels().matches(withPri.buffer(), withPri.recordOffset(3)), "no priority");
     }
 }

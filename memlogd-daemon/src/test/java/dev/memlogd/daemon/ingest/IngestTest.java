@@ -34,12 +34,17 @@ class IngestTest {
     private final LogRing ring = new LogRing(1000, 1 << 20);
     private final Clock clock = new Clock();
     private final Selector selector;
-    private final Ingest ingest;
+    /** Reads the syslog prefix of sources "kmsg" and "svc" only (-syslog-prefix kmsg,svc). */
+    private Ingest ingest;
     private final List<Pipe> pipes = new ArrayList<>();
 
     IngestTest() throws IOException {
         selector = Selector.open();
-        ingest = new Ingest(ring, clock, new OwnLog(ring, clock, 1024), selector, READ_CHUNK, 1024);
+        ingest = ingest(SyslogSources.parse("kmsg,svc"));
+    }
+
+    private Ingest ingest(SyslogSources syslogSources) {
+        return new Ingest(ring, clock, new OwnLog(ring, clock, 1024), selector, READ_CHUNK, 1024, syslogSources);
     }
 
     @AfterEach
@@ -68,6 +73,18 @@ class IngestTest {
     }
 
     private List<String> entries(String source) {
+        return entries(source, false);
+    }
+
+    /** Rounds, one read of at most READ_CHUNK bytes per source each, until the source has {@code count} entries. */
+    private void roundsUntil(String source, int count) throws IOException {
+        for (int i = 0; i < 100 && entries(source).size() < count; i++) {
+            round(Long.MAX_VALUE);
+        }
+    }
+
+    /** The messages of a source's entries, each after its priority and a space when {@code withPri}. */
+    private List<String> entries(String source, boolean withPri) {
         List<String> lines = new ArrayList<>();
         for (long seq = ring.oldestSeq(); seq < ring.nextSeq(); seq++) {
             int offset = ring.recordOffset(seq);
@@ -78,7 +95,10 @@ class IngestTest {
             if (source.equals(new String(name, StandardCharsets.UTF_8))) {
                 byte[] msg = new byte[records.getInt(RecordDescriptor.msgLengthOffset(offset))];
                 records.get(RecordDescriptor.msgOffset(offset, sourceLength), msg);
-                lines.add(new String(msg, StandardCharsets.UTF_8));
+                int flags = records.getInt(RecordDescriptor.flagsOffset(offset));
+                String pri = withPri ? RecordDescriptor.pri(flags) + ((flags & RecordDescriptor.FLAG_TRUNCATED) != 0
+                        ? " truncated " : " ") : "";
+                lines.add(pri + new String(msg, StandardCharsets.UTF_8));
             }
         }
         return lines;
@@ -175,5 +195,68 @@ class IngestTest {
 
         assertEquals(List.of("complete", "partial"), entries("s"));
         assertEquals(0, ingest.sourceCount());
+    }
+
+    @Test
+    void optedInSourceHasItsPrefixTakenOffAndItsPriorityKept() throws IOException {
+        source("kmsg", "<3>disk error\n<0>\n<191>local7 debug\n<6>crlf\r\n<192>too high\n<1a>x\n <4>late\nx<4>\n"
+                + "<6>>arrow\nplain\n<03>zero\n");
+
+        roundsUntil("kmsg", 11);
+
+        assertEquals(List.of("3 disk error", "0 ", "191 local7 debug", "6 crlf", "-1 <192>too high", "-1 <1a>x",
+                "-1  <4>late", "-1 x<4>", "6 >arrow", "-1 plain", "3 zero"), entries("kmsg", true));
+    }
+
+    @Test
+    void sourceNotOptedInKeepsItsPrefixInTheMessage() throws IOException {
+        source("web", "<3>oops\n");
+        source("svc", "<3>oops\n");
+
+        round(Long.MAX_VALUE);
+
+        assertEquals(List.of("-1 <3>oops"), entries("web", true));
+        assertEquals(List.of("3 oops"), entries("svc", true));
+    }
+
+    @Test
+    void starOptsEverySourceIn() throws IOException {
+        ingest = ingest(SyslogSources.parse("*"));
+        source("web", "<4>warned\n");
+        source("", "<5>no name\n");
+
+        round(Long.MAX_VALUE);
+
+        assertEquals(List.of("4 warned"), entries("web", true));
+        assertEquals(List.of("5 no name"), entries("", true));
+    }
+
+    @Test
+    void noSourceIsOptedInByDefault() throws IOException {
+        ingest = ingest(SyslogSources.NONE);
+        source("kmsg", "<3>kept as LinuxKit keeps it\n");
+
+        round(Long.MAX_VALUE);
+
+        assertEquals(List.of("-1 <3>kept as LinuxKit keeps it"), entries("kmsg", true));
+    }
+
+    @Test
+    void prefixOfALineThatSpansTwoReadsIsRead() throws IOException {
+        String first = "x".repeat(READ_CHUNK - 2) + "\n"; // the next line's '<' is the read's last byte
+        source("kmsg", first + "<3>across\n");
+
+        roundsUntil("kmsg", 2);
+
+        assertEquals(List.of("-1 " + "x".repeat(READ_CHUNK - 2), "3 across"), entries("kmsg", true));
+    }
+
+    @Test
+    void truncatedLineKeepsItsPriorityAndThePrefixCountsTowardsTheLineLength() throws IOException {
+        source("kmsg", "<4>" + "y".repeat(2000) + "\n<4>next\n");
+
+        roundsUntil("kmsg", 2);
+
+        assertEquals(List.of("4 truncated " + "y".repeat(1024 - 3), "4 next"), entries("kmsg", true));
     }
 }
