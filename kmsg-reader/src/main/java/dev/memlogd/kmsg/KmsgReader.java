@@ -63,7 +63,12 @@ final class KmsgReader implements KmsgParser.Records {
         try {
             return new FileInputStream(path);
         } catch (IOException e) {
-            throw new IOException("cannot open " + path + ": " + e.getMessage() + " (reading /dev/kmsg needs"
+            // FileInputStream says "PATH (reason)": the reason alone.
+            String reason = e.getMessage() == null ? e.toString() : e.getMessage();
+            if (reason.startsWith(path + " (") && reason.endsWith(")")) {
+                reason = reason.substring(path.length() + 2, reason.length() - 1);
+            }
+            throw new IOException("cannot open " + path + ": " + reason + " (reading /dev/kmsg needs"
                     + " CAP_SYSLOG where kernel.dmesg_restrict is 1, as it is on most systems)", e);
         }
     }

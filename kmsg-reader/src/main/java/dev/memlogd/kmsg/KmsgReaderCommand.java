@@ -114,11 +114,8 @@ public final class KmsgReaderCommand implements Callable<Integer> {
                 err.flush();
             };
         }
-        if (last >= 0) {
-            err.println("kmsg-reader: continuing after record " + last + " of this boot");
-        } else if (!followOnly) {
-            err.println("kmsg-reader: " + why);
-        }
+        err.println("kmsg-reader: " + (followOnly ? "following the records logged from now on"
+                : last >= 0 ? "continuing after record " + last + " of this boot" : why));
         // The state is saved after every record: stopping at any point loses nothing.
         StopSignals.onStop(() -> System.exit(0));
         // A character device gives one whole record per read; a file or FIFO of records (a
