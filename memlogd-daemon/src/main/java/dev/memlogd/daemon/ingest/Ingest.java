@@ -182,17 +182,24 @@ public final class Ingest implements LineSplitter.LineSink {
     @Override
     public void line(Source source, ByteBuffer data, int index, int length, int flags) {
         if (source.syslogPrefix) {
-            int prefix = SyslogPriority.parsePrefix(data, index, length);
-            if (prefix != SyslogPriority.NO_PREFIX) {
-                int prefixLength = SyslogPriority.prefixLength(prefix);
-                index += prefixLength;
-                length -= prefixLength;
-                flags |= RecordDescriptor.priFlags(SyslogPriority.pri(prefix));
-            }
+            appendWithPriority(source, data, index, length, flags);
+        } else {
+            ring.append(lineStamp, source.nameBytes, source.nameBytes.length, data, index, length, flags);
         }
-        ring.append(lineStamp, source.nameBytes, source.nameBytes.length, data, index, length, flags);
         source.lines++;
         appendBudget--;
+    }
+
+    /** A line of a -syslog-prefix source: its {@code <N>}, if it has one, becomes the record's priority. */
+    private void appendWithPriority(Source source, ByteBuffer data, int index, int length, int flags) {
+        int prefix = SyslogPriority.parsePrefix(data, index, length);
+        if (prefix != SyslogPriority.NO_PREFIX) {
+            int prefixLength = SyslogPriority.prefixLength(prefix);
+            index += prefixLength;
+            length -= prefixLength;
+            flags |= RecordDescriptor.priFlags(SyslogPriority.pri(prefix));
+        }
+        ring.append(lineStamp, source.nameBytes, source.nameBytes.length, data, index, length, flags);
     }
 
     @Override
