@@ -191,7 +191,13 @@ public final class MemlogdCommand implements Callable<Integer> {
                 : readChunk < 1 ? "-read-chunk must be at least 1: " + readChunk
                 : modeTimeoutMillis < 1 ? "-mode-timeout must be at least 1: " + modeTimeoutMillis
                 : clientWaitMillis < 0 ? "-client-wait must be at least 0: " + clientWaitMillis
+                : logFd < 0 && queryFd < 0 && samePath(logSocket, querySocket)
+                        ? "-socket-log and -socket-query must be two paths, not both " + logSocket
                 : null;
+    }
+
+    private static boolean samePath(Path a, Path b) {
+        return a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize());
     }
 
     private DaemonConfig config() {

@@ -106,4 +106,17 @@ class MemlogdCommandTest {
         assertNotNull(built, "no index in target/classes: the build's fast-flags-index step did not run");
         assertEquals(FastFlags.Index.of(MemlogdCommand.class), built);
     }
+
+    /** Issue 10: memlogd started with one path for both sockets, and could never receive an fd. */
+    @Test
+    void oneSocketPathForBothSocketsIsABadCommandLine() {
+        java.io.StringWriter err = new java.io.StringWriter();
+        CommandLine cl = new CommandLine(new MemlogdCommand());
+        cl.setErr(new java.io.PrintWriter(err));
+
+        int exit = cl.execute("-socket-log", "/run/x.sock", "-socket-query", "/run/../run/x.sock");
+
+        assertEquals(2, exit);
+        assertTrue(err.toString().contains("-socket-log and -socket-query must be two paths"), err.toString());
+    }
 }

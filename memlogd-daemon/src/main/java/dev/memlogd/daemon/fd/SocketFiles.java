@@ -39,20 +39,30 @@ public final class SocketFiles {
         Files.delete(path);
     }
 
+    /**
+     * Whether a process answers on {@code path}, as a socket of either kind: a stream socket
+     * where a datagram one is wanted (or the other way round) is still another process's, e.g.
+     * another daemon's log socket given as this one's query socket.
+     */
     private static boolean isLive(Path path, boolean datagram) {
-        try {
-            if (datagram) {
-                try (AFUNIXDatagramChannel probe = AFUNIXDatagramChannel.open()) {
-                    probe.connect(AFUNIXSocketAddress.of(path));
-                    return true;
-                }
-            }
-            try (SocketChannel probe = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-                probe.connect(UnixDomainSocketAddress.of(path));
-                // Tell a memlogd that this is no client: a dump request it answers and closes.
-                probe.write(ByteBuffer.wrap(new byte[] {0}));
-                return true;
-            }
+        return datagram ? datagramAnswers(path) || streamAnswers(path) : streamAnswers(path) || datagramAnswers(path);
+    }
+
+    private static boolean datagramAnswers(Path path) {
+        try (AFUNIXDatagramChannel probe = AFUNIXDatagramChannel.open()) {
+            probe.connect(AFUNIXSocketAddress.of(path));
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static boolean streamAnswers(Path path) {
+        try (SocketChannel probe = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            probe.connect(UnixDomainSocketAddress.of(path));
+            // Tell a memlogd that this is no client: a dump request it answers and closes.
+            probe.write(ByteBuffer.wrap(new byte[] {0}));
+            return true;
         } catch (IOException e) {
             return false;
         }
