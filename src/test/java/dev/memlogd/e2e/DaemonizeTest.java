@@ -144,4 +144,44 @@ class DaemonizeTest {
     private String output() throws IOException {
         return Files.readString(dir.resolve("stdout.txt")) + Files.readString(dir.resolve("stderr.txt"));
     }
+
+    /** What a launcher run printed, and its exit code. */
+    private record Run(int exit, String stdout, String stderr) {
+    }
+
+    private Run run(String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(DaemonProcess.bin("memlogd").toString()));
+        command.addAll(List.of(args));
+        Path out = dir.resolve("run.out");
+        Path err = dir.resolve("run.err");
+        Process process = new ProcessBuilder(command)
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                .redirectOutput(out.toFile())
+                .redirectError(err.toFile())
+                .start();
+        assertTrue(process.waitFor(30, TimeUnit.SECONDS), "memlogd " + command + " still running after 30 s");
+        return new Run(process.exitValue(), Files.readString(out), Files.readString(err));
+    }
+
+    /** Issue 10: with -daemonize, --help, --version and usage errors all said only "exited before ... ready", rc 1. */
+    @Test
+    @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void daemonizeAnswersHelpVersionAndBadCommandLinesExactlyAsTheForegroundRunDoes() throws Exception {
+        String log = dir.resolve("log.sock").toString();
+        String query = dir.resolve("q.sock").toString();
+        for (List<String> args : List.of(List.of("--help"), List.of("--version"), List.of("-bogus"),
+                List.of("-max-lines", "abc"), List.of("-max-lines", "-5"), List.of("-socket-log", log, "-socket-query", log))) {
+            List<String> daemonized = new ArrayList<>(List.of("-daemonize"));
+            daemonized.addAll(args);
+
+            Run foreground = run(args.toArray(String[]::new));
+            Run background = run(daemonized.toArray(String[]::new));
+
+            assertEquals(foreground, background, String.join(" ", args));
+            assertTrue(foreground.exit() == 0 || foreground.stderr().lines().count() == 2,
+                    "a bad command line is one line and a hint: " + foreground.stderr());
+        }
+        assertTrue(run("--help").stdout().startsWith("Usage: memlogd"));
+        assertEquals(2, run("-daemonize", "-socket-query", query, "-socket-log", query).exit());
+    }
 }

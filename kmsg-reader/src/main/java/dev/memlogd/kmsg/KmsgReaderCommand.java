@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
+import dev.memlogd.core.cli.Cli;
 import dev.memlogd.core.cli.CliExceptionHandler;
 import dev.memlogd.core.cli.GoBoolean;
 import dev.memlogd.core.cli.GoFlagSyntax;
@@ -138,8 +139,6 @@ public final class KmsgReaderCommand implements Callable<Integer> {
 
     /** Parses, runs, exits. */
     public static void main(String[] args) {
-        CommandLine cl = new CommandLine(new KmsgReaderCommand());
-        cl.setExecutionExceptionHandler(new CliExceptionHandler());
-        System.exit(cl.execute(args));
+        System.exit(Cli.commandLine(new KmsgReaderCommand()).execute(args));
     }
 }

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
+import dev.memlogd.core.cli.Cli;
 import dev.memlogd.core.cli.CliExceptionHandler;
 import dev.memlogd.core.cli.ExitCodes;
 import dev.memlogd.core.cli.GoBoolean;
@@ -213,10 +214,6 @@ public final class LogreadCommand implements Callable<Integer> {
 
     /** Parses, runs, exits. Output is UTF-8 whatever the platform's charset. */
     public static void main(String[] args) {
-        CommandLine cl = new CommandLine(new LogreadCommand());
-        cl.setOut(new PrintWriter(new FileOutputStream(FileDescriptor.out), false, StandardCharsets.UTF_8));
-        cl.setErr(new PrintWriter(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8));
-        cl.setExecutionExceptionHandler(new CliExceptionHandler());
-        System.exit(cl.execute(args));
+        System.exit(Cli.commandLine(new LogreadCommand()).execute(args));
     }
 }

@@ -25,6 +25,9 @@ import java.util.List;
  * for its first line (two JVM starts: a fallback, not the boot path).
  */
 final class Daemonizer {
+    /** Whether the ready fd was written (and closed): there is one report per start. */
+    private static boolean reported;
+
     private Daemonizer() {
     }
 
@@ -37,6 +40,10 @@ final class Daemonizer {
         if (fd < 0) {
             return false;
         }
+        if (reported) {
+            return true; // closed after the first report: its number may be another fd's by now
+        }
+        reported = true;
         byte[] line = (status + "\n").getBytes(StandardCharsets.UTF_8);
         try {
             if (fd == 1) {
@@ -67,14 +74,22 @@ final class Daemonizer {
                 .redirectError(ProcessBuilder.Redirect.DISCARD)
                 .start();
         String status;
+        String rest;
         try (BufferedReader in = new BufferedReader(
                 new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
             status = in.readLine();
+            rest = "READY".equals(status) ? "" : in.lines().collect(java.util.stream.Collectors.joining("\n"));
         }
         if ("READY".equals(status)) {
             return 0;
         }
         child.waitFor();
+        if (status != null && status.startsWith("EXIT ")) {
+            // picocli's answer (help, version, a bad command line) and its exit code.
+            int exit = Integer.parseInt(status.substring(5).trim());
+            (exit == 0 ? new PrintWriter(System.out, true, StandardCharsets.UTF_8) : err).println(rest);
+            return exit;
+        }
         err.println(status == null ? "memlogd: the daemon exited with " + child.exitValue() + " before it was ready"
                 : status.replaceFirst("^ERROR ", ""));
         return 1;

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
+import dev.memlogd.core.cli.Cli;
 import dev.memlogd.core.cli.FastFlags;
 import dev.memlogd.core.cli.GoBoolean;
 import dev.memlogd.core.cli.GoFlagSyntax;
@@ -237,8 +238,29 @@ public final class MemlogdCommand implements Callable<Integer> {
             }
             System.exit(exit);
         }
-        CommandLine cl = new CommandLine(new MemlogdCommand());
-        cl.setOut(new PrintWriter(new FileOutputStream(java.io.FileDescriptor.out), true, StandardCharsets.UTF_8));
-        System.exit(cl.execute(args));
+        CommandLine cl = Cli.commandLine(new MemlogdCommand());
+        int readyFd = readyFdOf(args);
+        if (readyFd < 0) {
+            System.exit(cl.execute(args));
+        }
+        // Started by bin/memlogd -daemonize: stdout and stderr are /dev/null. What picocli says
+        // (--help, --version, a bad command line) goes back through the ready pipe instead, with
+        // the exit code, so that -daemonize behaves as the foreground run does.
+        java.io.StringWriter said = new java.io.StringWriter();
+        cl.setOut(new PrintWriter(said, true));
+        cl.setErr(new PrintWriter(said, true));
+        int exit = cl.execute(args);
+        Daemonizer.reportReady(readyFd, "EXIT " + exit + "\n" + said.toString().stripTrailing());
+        System.exit(exit);
+    }
+
+    /** The launcher's {@code -ready-fd=N}, or -1. */
+    private static int readyFdOf(String[] args) {
+        for (String arg : args) {
+            if (arg.startsWith("-ready-fd=") && arg.substring(10).matches("[0-9]{1,9}")) {
+                return Integer.parseInt(arg.substring(10));
+            }
+        }
+        return -1;
     }
 }

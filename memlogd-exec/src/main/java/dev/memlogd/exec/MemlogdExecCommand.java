@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 
+import dev.memlogd.core.cli.Cli;
 import dev.memlogd.core.cli.GoFlagSyntax;
 import dev.memlogd.core.cli.VersionProvider;
 import dev.memlogd.core.client.LogStream;
@@ -179,9 +180,6 @@ public final class MemlogdExecCommand implements Callable<Integer> {
 
     /** Parses, runs, exits with the command's code. */
     public static void main(String[] args) {
-        CommandLine cl = new CommandLine(new MemlogdExecCommand());
-        cl.setOut(new PrintWriter(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8));
-        cl.setErr(new PrintWriter(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8));
-        System.exit(cl.execute(args));
+        System.exit(Cli.commandLine(new MemlogdExecCommand()).execute(args));
     }
 }
