@@ -58,7 +58,7 @@ public final class KmsgReaderCommand implements Callable<Integer> {
                     + " missing (default: ${DEFAULT-VALUE}).")
     Path stateDir = Path.of("/run/kmsg-reader");
 
-    @Option(names = {"-follow-only", "--follow-only"}, arity = "0..1", fallbackValue = "true",
+    @Option(names = {"-follow-only", "--follow-only"}, arity = "0..1", paramLabel = "BOOL", fallbackValue = "true",
             converter = GoBoolean.class,
             description = "Only records logged from now on (default: from the oldest the kernel holds).")
     boolean followOnly;
@@ -68,7 +68,7 @@ public final class KmsgReaderCommand implements Callable<Integer> {
                     + " (default: ${DEFAULT-VALUE}).")
     String continuation = "fold";
 
-    @Option(names = {"-priority-prefix", "--priority-prefix"}, arity = "0..1", fallbackValue = "true",
+    @Option(names = {"-priority-prefix", "--priority-prefix"}, arity = "0..1", paramLabel = "BOOL", fallbackValue = "true",
             converter = GoBoolean.class,
             description = "Start each line with its syslog priority as <N> (journald's convention); default:"
                     + " on with -socket-log, off on stderr (LinuxKit's line).")

@@ -93,7 +93,7 @@ public final class LogreadCommand implements Callable<Integer> {
                     + " restarted since, it says so and sends every entry it holds (ours).")
     String daemon;
 
-    @Option(names = {"-identity", "--identity"}, arity = "0..1", fallbackValue = "true", converter = GoBoolean.class,
+    @Option(names = {"-identity", "--identity"}, arity = "0..1", paramLabel = "BOOL", fallbackValue = "true", converter = GoBoolean.class,
             description = "Print the daemon's identity first (a memlogd notice), to name it in a later"
                     + " --daemon (ours).")
     boolean identity;

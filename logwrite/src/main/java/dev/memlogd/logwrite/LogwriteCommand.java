@@ -60,7 +60,7 @@ public final class LogwriteCommand implements Callable<Integer> {
                     + " (default: ${DEFAULT-VALUE}).")
     long syncMillis = 1000;
 
-    @Option(names = {"-compress", "--compress"}, arity = "0..1", fallbackValue = "true", converter = GoBoolean.class,
+    @Option(names = {"-compress", "--compress"}, arity = "0..1", paramLabel = "BOOL", fallbackValue = "true", converter = GoBoolean.class,
             description = "Gzip rotated files (.log.N.gz).")
     boolean compress;
 

@@ -68,7 +68,7 @@ public final class MemlogdCommand implements Callable<Integer> {
                     + " marked truncated (default: ${DEFAULT-VALUE}).")
     int maxLineLength = LinuxKit.DEFAULT_MAX_LINE_LEN;
 
-    @Option(names = {"-daemonize", "--daemonize"}, arity = "0..1", fallbackValue = "true",
+    @Option(names = {"-daemonize", "--daemonize"}, arity = "0..1", paramLabel = "BOOL", fallbackValue = "true",
             converter = GoBoolean.class,
             description = "Bind both sockets, run in the background, and return 0 once they accept.")
     boolean daemonize;
@@ -106,7 +106,7 @@ public final class MemlogdCommand implements Callable<Integer> {
                     + " (default: ${DEFAULT-VALUE}).")
     long clientWaitMillis = 1000;
 
-    @Option(names = {"-no-console", "--no-console"}, arity = "0..1", fallbackValue = "true",
+    @Option(names = {"-no-console", "--no-console"}, arity = "0..1", paramLabel = "BOOL", fallbackValue = "true",
             converter = GoBoolean.class,
             description = "Do not print entries on stdout (the default in the foreground is to print"
                     + " them in logread's format, as LinuxKit does; a stalled stdout never stalls ingest).")

@@ -18,6 +18,9 @@ import picocli.CommandLine.ParameterException;
  * naming the flag as the user spelled it ({@code -max-lines}, not picocli's {@code --max-lines}).
  */
 public final class Cli {
+    /** Columns of --help: the longest default path with its option on one line. */
+    static final int USAGE_WIDTH = 100;
+
     private Cli() {
     }
 
@@ -28,6 +31,8 @@ public final class Cli {
         cl.setErr(new PrintWriter(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8));
         cl.setExecutionExceptionHandler(new CliExceptionHandler());
         cl.setParameterExceptionHandler(Cli::usageError);
+        // 80 columns cut default paths mid-word (/var/run/linuxkit-external-logging. / sock).
+        cl.setUsageHelpWidth(USAGE_WIDTH);
         return cl;
     }
 
