@@ -13,6 +13,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 
 import dev.memlogd.core.cli.Cli;
+import dev.memlogd.core.cli.GoBoolean;
 import dev.memlogd.core.cli.GoFlagSyntax;
 import dev.memlogd.core.cli.VersionProvider;
 import dev.memlogd.core.client.LogStream;
@@ -49,15 +50,20 @@ import picocli.CommandLine.Spec;
 @Command(name = "memlogd-exec", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         modelTransformer = GoFlagSyntax.class, sortOptions = false,
         description = "Runs COMMAND with its stdout logged by memlogd as NAME.out and its stderr as NAME,"
-                + " and copied to this program's stdout and stderr. Options after COMMAND are COMMAND's.",
+                + " and copied to this program's stdout and stderr. Options after COMMAND are COMMAND's."
+                + " If no memlogd answers at -socket, COMMAND still runs (a service must not fail because"
+                + " logging is down), with one warning; -require-daemon makes that an error instead.",
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "N:COMMAND's exit code (128 + signal when a signal ended it)",
             "2:bad command line",
+            "69:no memlogd at -socket, with -require-daemon (COMMAND not run)",
             "127:COMMAND could not be started"})
 public final class MemlogdExecCommand implements Callable<Integer> {
     /** Exit code when the command cannot be started, as a shell's. */
     public static final int CANNOT_RUN = 127;
+    /** Exit code when memlogd cannot be reached and -require-daemon is set (sysexits' EX_UNAVAILABLE). */
+    public static final int NO_DAEMON = 69;
 
     @Spec
     CommandSpec spec;
@@ -69,6 +75,11 @@ public final class MemlogdExecCommand implements Callable<Integer> {
     @Option(names = {"-n", "--n", "--name"}, paramLabel = "NAME",
             description = "Source name (default: COMMAND as given, as LinuxKit's wrapper does).")
     String name;
+
+    @Option(names = {"-require-daemon", "--require-daemon"}, arity = "0..1", paramLabel = "BOOL",
+            fallbackValue = "true", converter = GoBoolean.class,
+            description = "Do not run COMMAND when no memlogd answers at -socket: exit 69 instead.")
+    boolean requireDaemon;
 
     @Parameters(arity = "1..*", paramLabel = "COMMAND", description = "The command and its arguments.")
     List<String> command = new ArrayList<>();
@@ -97,6 +108,9 @@ public final class MemlogdExecCommand implements Callable<Integer> {
         // As LinuxKit: both streams handed over before the command starts, stdout first.
         LogStream outLog = openLog(source + LinuxKit.STDOUT_SUFFIX, err);
         LogStream errLog = outLog == null ? null : openLog(source, err);
+        if (outLog == null && requireDaemon) {
+            return NO_DAEMON;
+        }
 
         Process process;
         try {
@@ -132,8 +146,8 @@ public final class MemlogdExecCommand implements Callable<Integer> {
         try {
             return LogStream.open(logSocket, streamName);
         } catch (IOException e) {
-            err.println("memlogd-exec: " + e.getMessage() + "; running " + command.get(0)
-                    + " without sending its output to memlogd");
+            err.println("memlogd-exec: " + e.getMessage() + (requireDaemon ? "; not running " + command.get(0)
+                    + " (-require-daemon)" : "; running " + command.get(0) + " without sending its output to memlogd"));
             err.flush();
             return null;
         }

@@ -2,6 +2,7 @@ package dev.memlogd.exec;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -151,6 +152,20 @@ class MemlogdExecCommandTest {
         assertEquals("err\n", localErr.toString(StandardCharsets.UTF_8));
         assertEquals("memlogd-exec: no memlogd at " + absent + ": no such file; running sh without sending"
                 + " its output to memlogd" + System.lineSeparator(), messages.toString());
+    }
+
+    /** Issue 10: running anyway was the only choice, and undocumented. */
+    @Test
+    void withRequireDaemonAnAbsentLogSocketIsAnErrorAndTheCommandDoesNotRun() {
+        Path absent = dir.resolve("absent.sock");
+        Path ran = dir.resolve("ran");
+
+        int code = run("-socket", absent.toString(), "-require-daemon", "sh", "-c", "touch " + ran);
+
+        assertEquals(MemlogdExecCommand.NO_DAEMON, code);
+        assertFalse(java.nio.file.Files.exists(ran), "the command ran");
+        assertEquals("memlogd-exec: no memlogd at " + absent + ": no such file; not running sh (-require-daemon)"
+                + System.lineSeparator(), messages.toString());
     }
 
     @Test
