@@ -81,8 +81,13 @@ public final class LogreadCommand implements Callable<Integer> {
     Integer lines;
 
     @Option(names = {"-source", "--source"}, paramLabel = "NAME",
-            description = "Only entries of this source; repeat for several (ours).")
+            description = "Only entries of this source, exactly; repeat for several (ours).")
     List<String> sources = new ArrayList<>();
+
+    @Option(names = {"-service", "--service"}, paramLabel = "NAME",
+            description = "Only entries of this service's two streams, as LinuxKit's init names them: NAME"
+                    + " (stderr) and NAME.out (stdout); repeat for several (ours).")
+    List<String> services = new ArrayList<>();
 
     @Option(names = {"-after", "--after"}, paramLabel = "SEQ",
             description = "Only entries after sequence number SEQ: resume where a reader stopped (ours).")
@@ -153,7 +158,12 @@ public final class LogreadCommand implements Callable<Integer> {
     }
 
     private QueryClient connect() throws IOException {
-        boolean filtered = lines != null || !sources.isEmpty() || after != null || identity || level != null;
+        List<String> wanted = new ArrayList<>(sources);
+        for (String service : services) {
+            wanted.add(service);
+            wanted.add(service + LinuxKit.STDOUT_SUFFIX);
+        }
+        boolean filtered = lines != null || !wanted.isEmpty() || after != null || identity || level != null;
         if (!filtered) {
             // LinuxKit's logread: -F wins over -f.
             byte mode = dumpFollow ? LinuxKit.MODE_DUMP_FOLLOW : follow ? LinuxKit.MODE_FOLLOW : LinuxKit.MODE_DUMP;
@@ -163,7 +173,7 @@ public final class LogreadCommand implements Callable<Integer> {
         // ask for held entries too, so those dump first.
         boolean dump = dumpFollow || !follow || lines != null || after != null;
         QueryRequest request = new QueryRequest(dump, follow || dumpFollow,
-                after != null ? after : -1, lines != null ? lines : -1, sources, identity, daemon,
+                after != null ? after : -1, lines != null ? lines : -1, wanted, identity, daemon,
                 level != null ? level : -1);
         return QueryClient.open(socket.path(), request);
     }

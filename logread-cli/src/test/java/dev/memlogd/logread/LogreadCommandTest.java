@@ -157,6 +157,9 @@ class LogreadCommandTest {
             {new String[] {"--lines=0"}, request(true, false, -1, 0)},
             {new String[] {"--source", "web", "-source=web.out"}, request(true, false, -1, -1, "web", "web.out")},
             {new String[] {"-f", "--source", "web"}, request(false, true, -1, -1, "web")},
+            // Issue 10: "--source web" was the README's way to a service's lines, and gave its stderr only.
+            {new String[] {"--service", "web", "-n", "20"}, request(true, false, -1, 20, "web", "web.out")},
+            {new String[] {"--service=web", "--source", "kmsg"}, request(true, false, -1, -1, "kmsg", "web", "web.out")},
             {new String[] {"-F", "-n", "20"}, request(true, true, -1, 20)},
             // "tail -n 20 -f" and a resume need the entries held: -f with -n or --after dumps first.
             {new String[] {"-f", "-n", "20"}, request(true, true, -1, 20)},
