@@ -184,4 +184,44 @@ class DaemonizeTest {
         assertTrue(run("--help").stdout().startsWith("Usage: memlogd"));
         assertEquals(2, run("-daemonize", "-socket-query", query, "-socket-log", query).exit());
     }
+
+    /** Issue 10: -daemonize kept the caller's fds (7>somefile) and working directory for its lifetime. */
+    @Test
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void daemonizedDaemonHoldsNoneOfItsCallersFilesAndRunsInTheRootDirectory() throws Exception {
+        Path caller = Files.createDirectory(dir.resolve("caller"));
+        Path seven = dir.resolve("seven");
+        Path twelve = dir.resolve("twelve");
+        // bash: dash cannot name fds above 9. Relative socket paths: made absolute before the daemon leaves the directory.
+        Process launcher = new ProcessBuilder("bash", "-c", "exec 7>\"$1\" 12>\"$2\"; exec \"$3\" -daemonize"
+                + " -socket-log rel-log.sock -socket-query=rel-q.sock", "sh", seven.toString(), twelve.toString(),
+                DaemonProcess.bin("memlogd").toString())
+                .directory(caller.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                .redirectErrorStream(true)
+                .start();
+        String output = new String(launcher.getInputStream().readAllBytes());
+        assertEquals(0, launcher.waitFor(), output);
+
+        ProcessHandle daemon = ProcessHandle.allProcesses()
+                .filter(p -> p.info().commandLine().map(c -> c.contains(caller.toString()) && c.contains("java")).orElse(false))
+                .findFirst().orElseThrow(() -> new AssertionError("no daemon running with " + caller));
+        Path proc = Path.of("/proc", Long.toString(daemon.pid()));
+        List<String> targets = new ArrayList<>();
+        try (var fds = Files.list(proc.resolve("fd"))) {
+            for (Path fd : (Iterable<Path>) fds::iterator) {
+                try {
+                    targets.add(Files.readSymbolicLink(fd).toString());
+                } catch (IOException e) {
+                    // closed meanwhile
+                }
+            }
+        }
+
+        assertEquals(Path.of("/"), Files.readSymbolicLink(proc.resolve("cwd")));
+        assertTrue(targets.stream().noneMatch(t -> t.equals(seven.toString()) || t.equals(twelve.toString())),
+                targets.toString());
+        assertTrue(SocketProbes.datagramConnects(caller.resolve("rel-log.sock")), "log socket where the caller meant it");
+        assertTrue(DaemonProcess.querySocketAnswers(caller.resolve("rel-q.sock")), "query socket where the caller meant it");
+    }
 }

@@ -94,4 +94,41 @@ final class Daemonizer {
                 : status.replaceFirst("^ERROR ", ""));
         return 1;
     }
+
+    /**
+     * Closes what a daemon's starter left open (its files, pipes, sockets: init's fds, a shell's
+     * {@code 7>file}), so that the daemon holds none of them for its lifetime. Kept: stdio, the
+     * given fds (the ready pipe, inherited sockets), and the JVM's own at this point (its runtime
+     * image and the files of its java home, the jar, the class-data archive, the random devices).
+     * Called first thing in a daemonized start, before the daemon opens anything.
+     *
+     * @return how many fds were closed
+     */
+    static int closeInheritedFds(int... keep) {
+        String[] names = new java.io.File("/proc/self/fd").list();
+        if (names == null) {
+            return 0;
+        }
+        String javaHome = System.getProperty("java.home");
+        String jar = Daemonizer.class.getProtectionDomain().getCodeSource().getLocation().getPath();
+        int closed = 0;
+        for (String name : names) {
+            int fd = Integer.parseInt(name);
+            if (fd <= 2 || java.util.Arrays.stream(keep).anyMatch(k -> k == fd)) {
+                continue;
+            }
+            String target = dev.memlogd.daemon.fd.FdInspector.linkTarget(fd);
+            if (target == null || target.startsWith(javaHome) || target.equals(jar) || target.endsWith(".jsa")
+                    || target.equals("/dev/random") || target.equals("/dev/urandom") || target.startsWith("/proc/")) {
+                continue;
+            }
+            try {
+                FdChannels.closeQuietly(FdChannels.fromNumber(fd));
+                closed++;
+            } catch (IOException e) {
+                // Not ours to close after all.
+            }
+        }
+        return closed;
+    }
 }

@@ -21,9 +21,10 @@ import picocli.CommandLine.Model.OptionSpec;
  * time: {@code java -cp memlogd.jar dev.memlogd.daemon.LauncherFlags target/memlogd-flags.sh}.
  *
  * <p>The fragment defines {@code max_bytes_default}, {@code max_lines_default},
- * {@code daemonize_default} ({@code yes} or {@code no}) and {@code daemonize_flag ARG}, which
+ * {@code daemonize_default} ({@code yes} or {@code no}), {@code daemonize_flag ARG}, which
  * sets {@code daemonize} to {@code yes} or {@code no} when ARG is {@code -daemonize} in a form
- * the daemon reads as true or false, and leaves it alone otherwise.
+ * the daemon reads as true or false, and leaves it alone otherwise, and {@code path_flag NAME},
+ * true for the names of path-valued flags (made absolute before a daemon leaves its directory).
  */
 public final class LauncherFlags {
     private LauncherFlags() {
@@ -63,7 +64,27 @@ public final class LauncherFlags {
                 + "        " + String.join("|", on) + ") daemonize=yes ;;\n"
                 + "        " + String.join("|", off) + ") daemonize=no ;;\n"
                 + "    esac\n"
+                + "}\n"
+                + "# path_flag NAME: true if NAME is a flag whose value is a path.\n"
+                + "path_flag() {\n"
+                + "    case \"$1\" in\n"
+                + "        " + String.join("|", pathFlags(spec)) + ") return 0 ;;\n"
+                + "    esac\n"
+                + "    return 1\n"
                 + "}\n";
+    }
+
+    /** The names of every option whose value is a path. */
+    private static List<String> pathFlags(CommandSpec spec) {
+        List<String> names = new ArrayList<>();
+        for (OptionSpec option : spec.options()) {
+            if (option.type() == java.nio.file.Path.class) {
+                for (String name : option.names()) {
+                    names.add(word(name));
+                }
+            }
+        }
+        return names;
     }
 
     private static boolean goBoolean(String value) {

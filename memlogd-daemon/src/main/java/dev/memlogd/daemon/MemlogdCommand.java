@@ -140,6 +140,10 @@ public final class MemlogdCommand implements Callable<Integer> {
             // Started as `java -jar memlogd.jar -daemonize` rather than through bin/memlogd.
             return Daemonizer.spawnAndWait(err);
         }
+        if (readyFd >= 0) {
+            // Started in the background by bin/memlogd -daemonize: hold nothing of the starter's.
+            Daemonizer.closeInheritedFds(readyFd, logFd, queryFd);
+        }
         Daemon daemon;
         try {
             daemon = Daemon.open(config);
