@@ -3,9 +3,7 @@ package dev.memlogd.logwrite;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -23,11 +21,10 @@ import dev.memlogd.core.wire.LogwriteFormat;
  * file); {@link #checkpoint} makes everything written durable and then records it.
  *
  * <p>The rule that makes a restart exact: a file is written to only after a checkpoint lists
- * it (its inode and length). So at {@link #open}, every file the checkpoint lists is cut back
- * to its checkpointed length (wherever rotation has moved it since: it is found by inode), the
- * files rotated in after it are removed (they hold only lines written after it), and the reader
- * resumes after the checkpointed {@code seq}. Files it does not list were never written by
- * logwrite since, and are left alone. Loop thread only.
+ * it (its inode and length). So at {@link #open} every file the checkpoint lists can be cut
+ * back to its checkpointed length ({@link Recovery}), and the reader resumes after the
+ * checkpointed {@code seq}. Files it does not list were never written by logwrite since, and
+ * are left alone. Loop thread only.
  */
 final class LogDir {
     private static final byte[] LOGWRITE = Markers.SOURCE.getBytes(StandardCharsets.UTF_8);
@@ -83,66 +80,10 @@ final class LogDir {
             throw new IOException("log directory " + dir + " does not exist");
         }
         Checkpoint checkpoint = Checkpoint.read(dir);
-        for (Checkpoint.FileState file : checkpoint.files()) {
-            recover(dir, file, options.maxLogFiles(), log);
-        }
-        if (options.compress() && options.maxLogFiles() > 0) {
-            for (Checkpoint.FileState file : checkpoint.files()) {
-                finishCompression(dir, file.name(), options.maxLogFiles(), log);
-            }
-        }
+        Recovery.recover(dir, checkpoint, options, log);
         return new LogDir(dir, options, log, checkpoint);
     }
 
-    /**
-     * A crash between a rotation and its compression leaves a plain {@code .log.N}; one after
-     * the {@code .gz} was renamed into place (complete: it is fsynced before) leaves both.
-     */
-    private static void finishCompression(Path dir, String name, int maxFiles, Log log) {
-        SourceFile rotated = SourceFile.rotatedOnly(dir, name);
-        for (int i = 0; i < maxFiles; i++) {
-            if (Files.isRegularFile(rotated.rotated(i, false), LinkOption.NOFOLLOW_LINKS)) {
-                try {
-                    rotated.compressRotated(i);
-                } catch (IOException e) {
-                    log.say("cannot compress " + rotated.rotated(i, false).getFileName() + ": " + e);
-                }
-            }
-        }
-    }
-
-    /** Cuts the checkpointed file back and removes files rotated in after it. */
-    private static void recover(Path dir, Checkpoint.FileState state, int maxFiles, Log log) throws IOException {
-        List<Path> newestFirst = new ArrayList<>();
-        newestFirst.add(dir.resolve(state.name() + ".log"));
-        for (int i = 0; i < maxFiles; i++) {
-            newestFirst.add(dir.resolve(state.name() + ".log." + i));
-        }
-        for (int k = 0; k < newestFirst.size(); k++) {
-            Path candidate = newestFirst.get(k);
-            if (!Files.isRegularFile(candidate, LinkOption.NOFOLLOW_LINKS)
-                    || SourceFile.inode(candidate) != state.inode()) {
-                continue;
-            }
-            // Opened for writing only to cut: with nothing to cut, a read-only file system still opens.
-            if (Files.readAttributes(candidate, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).size()
-                    > state.length()) {
-                try (var channel = java.nio.channels.FileChannel.open(candidate,
-                        java.nio.file.StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
-                    log.say("cut " + candidate.getFileName() + " back from " + channel.size() + " to " + state.length()
-                            + " bytes: what was written after the last checkpoint is asked for again");
-                    channel.truncate(state.length());
-                }
-            }
-            for (int newer = 0; newer < k; newer++) {
-                if (Files.deleteIfExists(newestFirst.get(newer))) {
-                    log.say("removed " + newestFirst.get(newer).getFileName() + ", rotated in after the last"
-                            + " checkpoint: its lines are asked for again");
-                }
-            }
-            return;
-        }
-    }
 
     /** The identity of the daemon the checkpointed seq belongs to, or null. */
     String daemon() {
