@@ -83,12 +83,10 @@ class LogDirTest {
         // From here no checkpoint can be written (the temporary file's name is taken by a
         // directory that cannot be deleted). Rotating now would move the file the checkpoint
         // vouches for out of recovery's reach for good; so it waits, and the file grows.
-        Path blocker = Files.createDirectories(f.dir.resolve(Checkpoint.FILE_NAME + ".tmp"));
-        Files.writeString(blocker.resolve("x"), "x");
+        Path blocker = blockCheckpoints(f);
         append(before, "a", 11, 25);
         int filesWhileBlocked = f.plainFilesOldestFirst("a").size();
-        Files.delete(blocker.resolve("x"));
-        Files.delete(blocker);
+        unblock(blocker);
 
         f.open();
 
@@ -244,13 +242,11 @@ class LogDirTest {
         LogDirFixture f = fixture(10, BIG, false);
         LogDir logDir = f.open();
         append(logDir, "a", 0, 1);
-        Path blocker = Files.createDirectories(f.dir.resolve(Checkpoint.FILE_NAME + ".tmp"));
-        Files.writeString(blocker.resolve("x"), "x");
+        Path blocker = blockCheckpoints(f);
 
         append(logDir, "b", 2, 4);
         String whileBlocked = f.read("b.log");
-        Files.delete(blocker.resolve("x"));
-        Files.delete(blocker);
+        unblock(blocker);
         append(logDir, "b", 5, 5);
 
         assertEquals("", whileBlocked, "written before a checkpoint listed it");
@@ -292,5 +288,20 @@ class LogDirTest {
         assertTrue(Files.notExists(f.dir.resolve("a.log.0")) && Files.notExists(f.dir.resolve("a.log.1")),
                 "plain rotated files left");
         assertArrayEquals(rotated, gunzip(gz0));
+    }
+
+    /**
+     * From here no checkpoint can be written: its temporary file's name is taken by a directory
+     * that cannot be deleted. Returns that directory, for {@link #unblock}.
+     */
+    private static Path blockCheckpoints(LogDirFixture f) throws IOException {
+        Path blocker = Files.createDirectories(f.dir.resolve(Checkpoint.FILE_NAME + ".tmp"));
+        Files.writeString(blocker.resolve("x"), "x");
+        return blocker;
+    }
+
+    private static void unblock(Path blocker) throws IOException {
+        Files.delete(blocker.resolve("x"));
+        Files.delete(blocker);
     }
 }
