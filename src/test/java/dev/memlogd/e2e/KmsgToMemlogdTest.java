@@ -85,7 +85,7 @@ class KmsgToMemlogdTest {
 
     @Test
     @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
-    void directModeDeliversEachRecordOnceAcrossARestartWithItsPriority() throws Exception {
+    void directModeDeliversEachRecordOnceAcrossASigkillAndRestartWithItsPriority() throws Exception {
         DaemonProcess daemon = DaemonProcess.start("-syslog-prefix", "kmsg", "-max-lines", "50000");
         try {
             String[] reader = {DaemonProcess.bin("kmsg-reader").toString(), "-socket-log",
@@ -94,7 +94,9 @@ class KmsgToMemlogdTest {
             String a = inject(3, "error A");
             daemon.awaitDump(d -> count(d.stream().filter(e -> e.source().equals("kmsg")).toList(), a) == 1,
                     "record A in memlogd");
-            Processes.stop(first, Duration.ofSeconds(10));
+            // SIGKILL: the state is saved after every record, so even this costs nothing.
+            first.destroyForcibly();
+            first.waitFor();
             String b = inject(6, "info B");
             start(reader);
             daemon.awaitDump(d -> count(d.stream().filter(e -> e.source().equals("kmsg")).toList(), b) == 1,
