@@ -115,16 +115,20 @@ public final class KmsgReaderCommand implements Callable<Integer> {
                 err.flush();
             };
         }
-        err.println("kmsg-reader: " + (followOnly ? "following the records logged from now on"
-                : last >= 0 ? "continuing after record " + last + " of this boot" : why));
+
         // The state is saved after every record: stopping at any point loses nothing.
         StopSignals.onStop(() -> System.exit(0));
         // A character device gives one whole record per read; a file or FIFO of records (a
         // recording) is cut by structure alone.
         boolean device = isCharacterDevice(Path.of(kmsg));
-        new KmsgReader(in, device, out, state, new BootClock(),
+        // Made (and the follow-only start taken) before saying where it starts: a record logged
+        // after the line below is never taken for one logged before the start.
+        KmsgReader reader = new KmsgReader(in, device, out, state, new BootClock(),
                 continuation.equals("fold") ? KmsgFormat.Continuation.FOLD : KmsgFormat.Continuation.DROP,
-                priorityPrefix != null ? priorityPrefix : socketLog != null, last, followOnly, err).run();
+                priorityPrefix != null ? priorityPrefix : socketLog != null, last, followOnly, err);
+        err.println("kmsg-reader: " + (followOnly ? "following the records logged from now on"
+                : last >= 0 ? "continuing after record " + last + " of this boot" : why));
+        reader.run();
         return 0;
     }
 
