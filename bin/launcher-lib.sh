@@ -1,4 +1,5 @@
 # Sourced by the launchers in bin/: finds the java to run and a program's jar.
+# Installed as PREFIX/lib/memlogd/launcher-lib.sh, or beside the launchers in the source tree.
 # Usage: . launcher-lib.sh; jar=$(find_jar <jar-name> <module-dir>); java=$(find_java)
 
 # The java of $JAVA_HOME, else the one on PATH.
@@ -13,10 +14,11 @@ find_java() {
     fi
 }
 
-# The jar in an installed layout (<root>/lib/NAME.jar) or in the build tree (<root>/MODULE/target/NAME.jar).
+# The jar in an installed layout (<root>/lib/memlogd/NAME.jar: the distribution archive unpacked
+# into a prefix, README.md) or in the build tree (<root>/MODULE/target/NAME.jar).
 find_jar() {
     root=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
-    for candidate in "$root/lib/$1.jar" "$root/$2/target/$1.jar"; do
+    for candidate in "$root/lib/memlogd/$1.jar" "$root/$2/target/$1.jar"; do
         if [ -f "$candidate" ]; then
             echo "$candidate"
             return 0

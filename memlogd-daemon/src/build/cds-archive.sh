@@ -4,9 +4,15 @@
 # on temp sockets, stops it with SIGTERM once both sockets accept, and the JVM writes the
 # classes it loaded to the archive as it exits. Run by the build (memlogd-daemon/pom.xml) after
 # the jar is shaded. Usage: cds-archive.sh LAUNCHER ARCHIVE
+#
+# Installed from the distribution archive as PREFIX/lib/memlogd/cds-archive.sh, it takes no
+# arguments: PREFIX/bin/memlogd, and PREFIX/lib/memlogd/memlogd.jsa where that launcher looks.
+# An archive is tied to the jar's path and to the JDK that wrote it (another one ignores it), so
+# it is made after installing, by the java bin/memlogd runs.
 set -eu
-launcher=$1
-archive=$2
+here=$(dirname "$(readlink -f "$0")")
+launcher=${1:-$here/../../bin/memlogd}
+archive=${2:-$here/memlogd.jsa}
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 rm -f "$archive"

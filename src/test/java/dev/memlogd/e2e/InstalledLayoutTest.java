@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
@@ -19,9 +18,11 @@ import dev.memlogd.testkit.TempDirs;
 import java.time.Duration;
 
 /**
- * {@code bin/memlogd} in an installed layout ({@code ROOT/bin/memlogd}, {@code ROOT/lib/memlogd.jar}),
- * as README.md tells to put it in an image: it finds the flags fragment the build writes next
- * to the jar ({@code memlogd-flags.sh}), and without it says to build rather than guess.
+ * {@code bin/memlogd} in the installed layout of the distribution archive ({@code ROOT/bin/memlogd},
+ * {@code ROOT/lib/memlogd/memlogd.jar} and {@code launcher-lib.sh}), put together by hand with
+ * only what the launcher cannot do without: it finds the flags fragment the build writes next
+ * to the jar ({@code memlogd-flags.sh}), and without it says so rather than guess.
+ * {@link DistributionArchiveTest} unpacks the real archive.
  */
 class InstalledLayoutTest {
     private Path root;
@@ -30,13 +31,12 @@ class InstalledLayoutTest {
     void installWithoutStartupAids() throws Exception {
         root = Files.createTempDirectory("memlogd-installed-");
         Files.createDirectories(root.resolve("bin"));
-        Files.createDirectories(root.resolve("lib"));
-        for (String launcher : List.of("memlogd", "launcher-lib.sh")) {
-            Files.copy(DaemonProcess.bin(launcher), root.resolve("bin").resolve(launcher));
-        }
+        Files.createDirectories(root.resolve("lib/memlogd"));
+        Files.copy(DaemonProcess.bin("memlogd"), root.resolve("bin/memlogd"));
         assertTrue(root.resolve("bin/memlogd").toFile().setExecutable(true));
+        Files.copy(DaemonProcess.bin("launcher-lib.sh"), root.resolve("lib/memlogd/launcher-lib.sh"));
         Files.copy(DaemonProcess.home().resolve("memlogd-daemon/target/memlogd.jar"),
-                root.resolve("lib/memlogd.jar"));
+                root.resolve("lib/memlogd/memlogd.jar"));
     }
 
     /** Stops a daemon this test started in the background: found by the temp root in its command line. */
@@ -57,9 +57,9 @@ class InstalledLayoutTest {
 
     @Test
     @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
-    void daemonizesWithTheFlagsFragmentInLib() throws Exception {
+    void daemonizesWithTheFlagsFragmentNextToTheJar() throws Exception {
         Files.copy(DaemonProcess.home().resolve("memlogd-daemon/target/memlogd-flags.sh"),
-                root.resolve("lib/memlogd-flags.sh"));
+                root.resolve("lib/memlogd/memlogd-flags.sh"));
 
         Process launcher = launch();
         assertTrue(launcher.waitFor(30, TimeUnit.SECONDS), "memlogd -daemonize still running after 30 s");
@@ -77,7 +77,7 @@ class InstalledLayoutTest {
 
         String stderr = Files.readString(root.resolve("stderr.txt"));
         assertEquals(1, launcher.exitValue(), stderr);
-        assertEquals("memlogd: " + root.resolve("lib/memlogd-flags.sh") + " not found; build first:"
+        assertEquals("memlogd: " + root.resolve("lib/memlogd/memlogd-flags.sh") + " not found; build first:"
                 + " mvn -q package -DskipTests\n", stderr);
     }
 }
