@@ -78,6 +78,10 @@ class DistributionArchiveTest {
                 "launcher-lib.sh", "memlogd-flags.sh", "cds-archive.sh", "native"), names(prefix.resolve("lib/memlogd")));
         assertEquals(1, names(prefix.resolve("lib/memlogd/native")).size(), "junixsocket's library for this machine");
         assertEquals(PROGRAMS, names(prefix.resolve("share/bash-completion/completions")));
+        assertEquals(PROGRAMS.stream().map(p -> p + ".1").collect(java.util.stream.Collectors.toSet()),
+                names(prefix.resolve("share/man/man1")));
+        assertTrue(Files.readString(prefix.resolve("share/man/man1/memlogd.1")).startsWith(".TH MEMLOGD 1"),
+                "a troff man page");
         assertTrue(Files.readString(prefix.resolve("share/bash-completion/completions/logread"))
                 .contains("complete -F"), "a bash completion script");
         assertEquals(Files.readString(DaemonProcess.home().resolve("LICENSE")),
