@@ -89,10 +89,6 @@ final class SourceFile {
         return length + pendingBytes;
     }
 
-    boolean hasPending() {
-        return pendingBytes > 0;
-    }
-
     /** Buffers the line {@code <time> <source> <msg>\n} from its parts, for the next flush. */
     void appendLine(byte[] time, int timeLength, byte[] source, int sourceLength, byte[] msg, int msgLength) {
         int n = timeLength + sourceLength + msgLength + 3;
