@@ -5,6 +5,9 @@ import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -22,6 +25,7 @@ import dev.memlogd.core.wire.EntryJsonParser;
 import dev.memlogd.core.wire.LogreadFormat;
 import dev.memlogd.core.wire.QueryRequest;
 import dev.memlogd.core.wire.SyslogPriority;
+import dev.memlogd.logread.bundle.BundleWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -109,6 +113,21 @@ public final class LogreadCommand implements Callable<Integer> {
                     + " (memlogd -syslog-prefix) have a level; the others are left out (ours).")
     Integer level;
 
+    @Option(names = {"-bundle", "--bundle"}, paramLabel = "FILE",
+            description = "Write a diagnostics bundle instead of printing: a .tar.gz with index.html (open it"
+                    + " first), summary.json and one file per source; - for stdout (ours; see docs/diagnostics.md).")
+    String bundle;
+
+    @Option(names = {"-log-dir", "--log-dir"}, paramLabel = "DIR",
+            description = "With --bundle: logwrite's directory, whose files go in the bundle before the ring's"
+                    + " entries, none twice (ours).")
+    Path logDir;
+
+    @Option(names = {"-probe-timeout", "--probe-timeout"}, paramLabel = "MS",
+            description = "With --bundle: how long memlogd may take to answer the extended query before it is"
+                    + " taken for LinuxKit's and dumped with mode 0 (default: ${DEFAULT-VALUE}).")
+    long probeMillis = 2000;
+
     @Option(names = {"-o", "-output", "--output"}, paramLabel = "FORMAT",
             description = "text (LinuxKit's format, default) or json (memlogd's lines as sent, with seq).")
     Output output = Output.text;
@@ -126,11 +145,42 @@ public final class LogreadCommand implements Callable<Integer> {
                     "--daemon must be 1 to " + QueryRequest.MAX_DAEMON_LENGTH + " characters");
         }
         try {
-            return print();
+            return bundle != null ? writeBundle() : print();
         } catch (IOException e) {
             // Here rather than only in main's handler, so that a bare new CommandLine(...) behaves the same.
             return CliExceptionHandler.report(e, spec.commandLine());
         }
+    }
+
+    private int writeBundle() throws IOException {
+        if (follow || dumpFollow || lines != null || !sources.isEmpty() || !services.isEmpty() || after != null
+                || daemon != null || identity || level != null || output != Output.text) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--bundle takes every entry: it goes with --log-dir and --probe-timeout only");
+        }
+        if (logDir != null && !Files.isDirectory(logDir)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--log-dir " + logDir + ": no such directory");
+        }
+        if (probeMillis <= 0) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--probe-timeout must be positive: " + probeMillis);
+        }
+        if (bundle.equals("-")) {
+            BundleWriter writer = new BundleWriter(socket.path(), logDir, probeMillis, false);
+            writer.write(new FileOutputStream(FileDescriptor.out), Path.of(System.getProperty("java.io.tmpdir")));
+            return ExitCodes.OK;
+        }
+        // Written beside the target and renamed into place: a bundle that failed half-way never
+        // looks like a whole one.
+        Path target = Path.of(bundle).toAbsolutePath();
+        Path partial = target.resolveSibling(target.getFileName() + ".partial");
+        try {
+            new BundleWriter(socket.path(), logDir, probeMillis, true)
+                    .write(Files.newOutputStream(partial), target.getParent());
+            Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(partial);
+        }
+        return ExitCodes.OK;
     }
 
     private int print() throws IOException {

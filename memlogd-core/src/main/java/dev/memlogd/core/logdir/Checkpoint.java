@@ -63,8 +63,19 @@ public record Checkpoint(String daemon, long seq, List<FileState> files, List<Un
         } catch (NoSuchFileException e) {
             return NONE;
         }
+        return parse(lines, dir.resolve(FILE_NAME));
+    }
+
+    /**
+     * A checkpoint from its text's lines (read elsewhere: {@code logread --bundle} reads the
+     * file's bytes twice to know the files it opened in between are the ones it describes).
+     *
+     * @param where the file they came from, for messages
+     * @throws IOException when the lines are not a checkpoint
+     */
+    public static Checkpoint parse(List<String> lines, Path where) throws IOException {
         if (lines.isEmpty() || !lines.get(0).equals(HEADER)) {
-            throw new IOException(dir.resolve(FILE_NAME) + " is not a logwrite checkpoint (first line "
+            throw new IOException(where + " is not a logwrite checkpoint (first line "
                     + (lines.isEmpty() ? "missing" : "'" + lines.get(0) + "'") + ")");
         }
         String daemon = null;
@@ -89,7 +100,7 @@ public record Checkpoint(String daemon, long seq, List<FileState> files, List<Un
                 }
             }
         } catch (RuntimeException e) {
-            throw new IOException(dir.resolve(FILE_NAME) + " is damaged: " + e, e);
+            throw new IOException(where + " is damaged: " + e, e);
         }
         return new Checkpoint(daemon, seq, files, unwritten);
     }
