@@ -36,7 +36,7 @@ final class Daemon {
         Clock clock = new Clock();
         this.ownLog = new OwnLog(ring, clock, config.maxLineLength());
         Ingest ingest = new Ingest(ring, clock, ownLog, selector, config.readChunk(), config.maxLineLength(),
-                config.syslogPrefix());
+                config.syslogPrefix(), config.rateLimit());
         Followers followers = new Followers(ring, clock, ownLog, config.clientBuffer(), config.maxLineLength(),
                 config.clientWaitMillis());
         QueryAcceptor acceptor = new QueryAcceptor(sockets.query, selector, ring, followers, ownLog, clock,
