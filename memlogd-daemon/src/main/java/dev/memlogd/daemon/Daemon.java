@@ -9,6 +9,7 @@ import dev.memlogd.daemon.fd.FdBudget;
 import dev.memlogd.daemon.follow.ConsoleEcho;
 import dev.memlogd.daemon.follow.Followers;
 import dev.memlogd.daemon.ingest.Ingest;
+import dev.memlogd.daemon.intake.OwnSockets;
 import dev.memlogd.daemon.intake.SourceIntake;
 import dev.memlogd.daemon.loop.Clock;
 import dev.memlogd.daemon.loop.OwnLog;
@@ -35,7 +36,7 @@ final class Daemon {
         Clock clock = new Clock();
         this.ownLog = new OwnLog(ring, clock, config.maxLineLength());
         Ingest ingest = new Ingest(ring, clock, ownLog, selector, config.readChunk(), config.maxLineLength(),
-                config.syslogPrefix());
+                config.syslogPrefix(), config.rateLimit());
         Followers followers = new Followers(ring, clock, ownLog, config.clientBuffer(), config.maxLineLength(),
                 config.clientWaitMillis());
         QueryAcceptor acceptor = new QueryAcceptor(sockets.query, selector, ring, followers, ownLog, clock,
@@ -47,7 +48,8 @@ final class Daemon {
                 ? "all the process fd limit (" + fdLimit + ") allows while keeping "
                         + FdBudget.reserve(config.maxClients()) + " fds for query clients and incoming datagrams"
                 : "the -max-sources limit";
-        SourceIntake intake = new SourceIntake(sockets.log, selector, ingest, ownLog, sourceBudget, budgetLimit);
+        SourceIntake intake = new SourceIntake(sockets.log, selector, ingest, ownLog, OwnSockets.of(sockets.query),
+                sourceBudget, budgetLimit);
         sockets.log.selectable().register(selector, SelectionKey.OP_READ, intake);
         if (config.consoleEcho()) {
             followers.addConsole(ConsoleEcho.start(), selector);

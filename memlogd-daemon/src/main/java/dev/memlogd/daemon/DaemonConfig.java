@@ -2,6 +2,7 @@ package dev.memlogd.daemon;
 
 import java.nio.file.Path;
 
+import dev.memlogd.daemon.ingest.RateLimit;
 import dev.memlogd.daemon.ingest.SyslogSources;
 
 /**
@@ -25,6 +26,7 @@ import dev.memlogd.daemon.ingest.SyslogSources;
  * @param consoleEcho     print every entry on stdout in logread's format
  * @param syslogPrefix    the sources whose lines' {@code <N>} syslog prefix is read and kept as
  *                        the entry's priority; {@link SyslogSources#NONE} by default
+ * @param rateLimit       lines a source may append per interval; {@link RateLimit#OFF} by default
  */
 record DaemonConfig(
         Path logSocket,
@@ -41,5 +43,6 @@ record DaemonConfig(
         long modeTimeoutMillis,
         long clientWaitMillis,
         boolean consoleEcho,
-        SyslogSources syslogPrefix) {
+        SyslogSources syslogPrefix,
+        RateLimit rateLimit) {
 }

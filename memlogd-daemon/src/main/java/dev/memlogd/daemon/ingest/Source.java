@@ -27,6 +27,11 @@ public final class Source implements KeyHandler {
     long lines;
     /** Rounds in a row in which the fd polled readable yet gave no byte (see Ingest). */
     int emptyReads;
+    // Rate limit state (see Ingest#admit): the window's start (System.nanoTime), lines appended
+    // in it, and lines counted but not kept since the burst was used up.
+    long windowStart;
+    int windowLines;
+    long suppressed;
     /** Whether the source is in the queue of sources to read. */
     boolean queued;
     /** Whether its key's read interest is off while ingest waits for readers (see Ingest#park). */
