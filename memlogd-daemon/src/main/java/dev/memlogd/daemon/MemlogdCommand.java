@@ -133,6 +133,11 @@ public final class MemlogdCommand implements Callable<Integer> {
                     + " (default: ${DEFAULT-VALUE}).")
     String rateLimitInterval = "30s";
 
+    @Option(names = {"-stats-closed-sources", "--stats-closed-sources"}, paramLabel = "N",
+            description = "Closed sources whose counters the statistics keep (logread --stats); older ones are"
+                    + " forgotten and counted (default: ${DEFAULT-VALUE}).")
+    int statsClosedSources = 1000;
+
     @Option(names = {"-ready-fd", "--ready-fd"}, paramLabel = "FD", hidden = true,
             description = "Write READY (or ERROR reason) to this fd once both sockets accept, then close it."
                     + " Used by the launcher for -daemonize.")
@@ -212,6 +217,7 @@ public final class MemlogdCommand implements Callable<Integer> {
                 : modeTimeoutMillis < 1 ? "-mode-timeout must be at least 1: " + modeTimeoutMillis
                 : clientWaitMillis < 0 ? "-client-wait must be at least 0: " + clientWaitMillis
                 : rateLimitBurst < 0 ? "-rate-limit-burst must be at least 0: " + rateLimitBurst
+                : statsClosedSources < 0 ? "-stats-closed-sources must be at least 0: " + statsClosedSources
                 : rateLimitIntervalProblem() != null ? rateLimitIntervalProblem()
                 : logFd < 0 && queryFd < 0 && samePath(logSocket, querySocket)
                         ? "-socket-log and -socket-query must be two paths, not both " + logSocket
@@ -235,7 +241,8 @@ public final class MemlogdCommand implements Callable<Integer> {
         return new DaemonConfig(logSocket, querySocket, logFd, queryFd, maxLines, maxBytes, maxLineLength,
                 maxSources, maxClients, clientBuffer, readChunk, modeTimeoutMillis, clientWaitMillis,
                 !noConsole && !daemonize, SyslogSources.parse(syslogPrefix),
-                RateLimit.of(rateLimitBurst, GoDuration.parseNanos(rateLimitInterval), rateLimitInterval));
+                RateLimit.of(rateLimitBurst, GoDuration.parseNanos(rateLimitInterval), rateLimitInterval),
+                statsClosedSources);
     }
 
     /**

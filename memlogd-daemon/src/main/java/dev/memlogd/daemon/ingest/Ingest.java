@@ -13,6 +13,7 @@ import java.util.Iterator;
 import dev.memlogd.core.ring.LogRing;
 import dev.memlogd.core.ring.RecordDescriptor;
 import dev.memlogd.core.wire.SyslogPriority;
+import dev.memlogd.daemon.fd.FdInspector;
 import dev.memlogd.daemon.loop.Clock;
 import dev.memlogd.daemon.loop.OwnLog;
 
@@ -64,6 +65,7 @@ public final class Ingest implements LineSplitter.LineSink {
     private final RateLimit rateLimit;
     /** Sources with suppressed lines whose window has not ended yet, in the order they began suppressing. */
     private final ArrayDeque<Source> suppressing = new ArrayDeque<>();
+    private final SourceLedger ledger;
     /** Ready sources not read yet, oldest first; a source is in it at most once. */
     private final ArrayDeque<Source> ready = new ArrayDeque<>();
     /** The source whose read data, from readBuffer's position on, is not split yet. */
@@ -78,10 +80,12 @@ public final class Ingest implements LineSplitter.LineSink {
     /**
      * @param syslogSources the sources whose lines' syslog prefix is read ({@link SyslogSources#NONE}: none)
      * @param rateLimit     lines per source per interval ({@link RateLimit#OFF}: every line is kept)
+     * @param ledger        where sources are listed for statistics
      */
     public Ingest(LogRing ring, Clock clock, OwnLog ownLog, Selector selector, int readChunk, int maxLineLength,
-            SyslogSources syslogSources, RateLimit rateLimit) {
+            SyslogSources syslogSources, RateLimit rateLimit, SourceLedger ledger) {
         this.ring = ring;
+        this.ledger = ledger;
         this.syslogSources = syslogSources;
         this.rateLimit = rateLimit;
         this.clock = clock;
@@ -100,7 +104,21 @@ public final class Ingest implements LineSplitter.LineSink {
     public void add(String name, byte[] nameBytes, Pipe.SourceChannel channel, int fd) throws ClosedChannelException {
         Source source = new Source(name, nameBytes, channel, fd, syslogSources.appliesTo(nameBytes), this);
         source.key = channel.register(selector, SelectionKey.OP_READ, source);
+        source.addedNanos = clock.nowNanos();
+        source.kind = kindOf(FdInspector.linkTarget(fd));
         sourceCount++;
+        ledger.opened(source);
+    }
+
+    /** {@code socket:[ino]}, {@code pipe:[ino]}, or a FIFO's path. */
+    private static String kindOf(String target) {
+        return target == null ? "unknown" : target.startsWith("socket:") ? "socket"
+                : target.startsWith("pipe:") ? "pipe" : "fifo";
+    }
+
+    /** Every source open now and the last ones closed, for statistics. */
+    public SourceLedger ledger() {
+        return ledger;
     }
 
     /** Sources open now. */
@@ -212,6 +230,10 @@ public final class Ingest implements LineSplitter.LineSink {
             ring.append(lineStamp, source.nameBytes, source.nameBytes.length, data, index, length, flags);
         }
         source.lines++;
+        source.bytes += length;
+        if ((flags & RecordDescriptor.FLAG_TRUNCATED) != 0) {
+            source.truncatedLines++;
+        }
         appendBudget--;
     }
 
@@ -247,6 +269,7 @@ public final class Ingest implements LineSplitter.LineSink {
             source.windowLines++;
             return true;
         }
+        source.suppressedLines++;
         if (source.suppressed++ == 0) {
             suppressing.add(source);
             ownLog.report("rate-limit", source + " wrote more than " + rateLimit.flags() + ": its lines are counted,"
@@ -323,6 +346,9 @@ public final class Ingest implements LineSplitter.LineSink {
             // Already gone.
         }
         sourceCount--;
+        source.closedNanos = clock.nowNanos();
+        source.release();
+        ledger.closed(source);
         if (problem != null) {
             ownLog.report("source-error", source + " closed after " + source.lines + " lines: " + problem);
         }

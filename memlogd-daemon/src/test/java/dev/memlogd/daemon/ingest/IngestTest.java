@@ -46,13 +46,13 @@ class IngestTest {
 
     private Ingest ingest(SyslogSources syslogSources) {
         return new Ingest(ring, clock, new OwnLog(ring, clock, 1024), selector, READ_CHUNK, 1024, syslogSources,
-                RateLimit.OFF);
+                RateLimit.OFF, new SourceLedger(16));
     }
 
     /** Ingest with a rate limit of {@code burst} lines per hour: no window ends unless a test ends it. */
     private Ingest rateLimited(int burst) {
         return new Ingest(ring, clock, new OwnLog(ring, clock, 1024), selector, READ_CHUNK, 1024, SyslogSources.NONE,
-                RateLimit.of(burst, HOUR_NANOS, "1h"));
+                RateLimit.of(burst, HOUR_NANOS, "1h"), new SourceLedger(16));
     }
 
     @AfterEach
