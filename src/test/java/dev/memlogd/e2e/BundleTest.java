@@ -88,6 +88,8 @@ class BundleTest {
 
     /** The value of a number field {@code "name":N} in the summary's object for {@code source}. */
     private static long sourceField(String summary, String source, String field) {
+        // The bundle's own sources come after the timeline; the daemon's statistics, before it, list sources too.
+        summary = summary.substring(summary.indexOf("\"timeline\":"));
         Matcher m = Pattern.compile("\\{\"name\":\"" + Pattern.quote(source) + "\",[^{}]*?\"" + field + "\":(-?\\d+)")
                 .matcher(summary);
         assertTrue(m.find(), field + " of " + source + " in summary.json:\n" + summary);
@@ -163,6 +165,9 @@ class BundleTest {
                 + " on sector 42\""), "the kernel error among the highlights");
         assertTrue(summary.contains("\"why\":\"failure word\""), "the failed service among the highlights");
         assertEquals(expected.size(), totalField(summary, "sources"));
+        assertTrue(summary.contains("\"statistics\":{\"stats\":1,\"daemon\":\""), "the daemon's statistics");
+        assertTrue(summary.contains("{\"name\":\"onboot.001-setup\",\"kind\":\"socket\",\"connections\":1,\"open\":0,"),
+                "the closed source in the statistics:\n" + summary);
     }
 
     @Test

@@ -19,6 +19,7 @@ import dev.memlogd.core.cli.GoBoolean;
 import dev.memlogd.core.cli.GoFlagSyntax;
 import dev.memlogd.core.cli.QuerySocketOption;
 import dev.memlogd.core.cli.VersionProvider;
+import dev.memlogd.core.client.ExtendedQuery;
 import dev.memlogd.core.client.QueryClient;
 import dev.memlogd.core.wire.LinuxKit;
 import dev.memlogd.core.wire.EntryJsonParser;
@@ -113,6 +114,13 @@ public final class LogreadCommand implements Callable<Integer> {
                     + " (memlogd -syslog-prefix) have a level; the others are left out (ours).")
     Integer level;
 
+    @Option(names = {"-stats", "--stats"}, arity = "0..1", fallbackValue = "true", converter = GoBoolean.class,
+            paramLabel = "BOOL",
+            description = "Print the daemon's statistics instead of entries: per source lines, bytes, cut, held and"
+                    + " evicted, the readers, the ring and the options; -o json prints the daemon's answer as it"
+                    + " came (ours: needs our memlogd).")
+    boolean stats;
+
     @Option(names = {"-bundle", "--bundle"}, paramLabel = "FILE",
             description = "Write a diagnostics bundle instead of printing: a .tar.gz with index.html (open it"
                     + " first), summary.json and one file per source; - for stdout (ours; see docs/diagnostics.md).")
@@ -124,8 +132,8 @@ public final class LogreadCommand implements Callable<Integer> {
     Path logDir;
 
     @Option(names = {"-probe-timeout", "--probe-timeout"}, paramLabel = "MS",
-            description = "With --bundle: how long memlogd may take to answer the extended query before it is"
-                    + " taken for LinuxKit's and dumped with mode 0 (default: ${DEFAULT-VALUE}).")
+            description = "With --bundle or --stats: how long memlogd may take to answer the extended query before"
+                    + " it is taken for LinuxKit's (default: ${DEFAULT-VALUE}).")
     long probeMillis = 2000;
 
     @Option(names = {"-o", "-output", "--output"}, paramLabel = "FORMAT",
@@ -145,10 +153,46 @@ public final class LogreadCommand implements Callable<Integer> {
                     "--daemon must be 1 to " + QueryRequest.MAX_DAEMON_LENGTH + " characters");
         }
         try {
-            return bundle != null ? writeBundle() : print();
+            return stats ? printStats() : bundle != null ? writeBundle() : print();
         } catch (IOException e) {
             // Here rather than only in main's handler, so that a bare new CommandLine(...) behaves the same.
             return CliExceptionHandler.report(e, spec.commandLine());
+        }
+    }
+
+    private int printStats() throws IOException {
+        if (follow || dumpFollow || lines != null || !sources.isEmpty() || !services.isEmpty() || after != null
+                || daemon != null || identity || level != null || bundle != null || logDir != null) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--stats prints statistics, not entries: it goes with -o and --probe-timeout only");
+        }
+        String answer;
+        try (ExtendedQuery.Answer reply = ExtendedQuery.send(socket.path(), QueryRequest.STATS, probeMillis)) {
+            if (reply == null) {
+                throw new IOException("memlogd at " + socket.path() + " did not answer within " + probeMillis
+                        + " ms: LinuxKit's memlogd keeps no statistics");
+            }
+            answer = reply.firstLine();
+        }
+        if (answer == null || !answer.startsWith("{\"stats\":")) {
+            throw new IOException("memlogd at " + socket.path() + " sent no statistics"
+                    + (answer == null ? "" : ": " + abbreviate(answer)));
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        out.print(output == Output.json ? answer + "\n" : StatsTable.render(answer, terminalWidth()));
+        out.flush();
+        return out.checkError() ? ExitCodes.IO_ERROR : ExitCodes.OK;
+    }
+
+    /** The terminal's width ($COLUMNS, else 100) when stdout is a terminal; 0 (no limit) when not. */
+    private static int terminalWidth() {
+        if (System.console() == null) {
+            return 0;
+        }
+        try {
+            return Math.max(40, Integer.parseInt(System.getenv().getOrDefault("COLUMNS", "100")));
+        } catch (NumberFormatException e) {
+            return 100;
         }
     }
 

@@ -13,10 +13,12 @@ import java.util.List;
 import java.util.Map;
 
 import dev.memlogd.core.cli.VersionProvider;
+import dev.memlogd.core.client.ExtendedQuery;
 import dev.memlogd.core.logdir.Checkpoint;
 import dev.memlogd.core.logdir.LogFileNames;
 import dev.memlogd.core.wire.JsonWriter;
 import dev.memlogd.core.wire.LogEntry;
+import dev.memlogd.core.wire.QueryRequest;
 
 /**
  * {@code logread --bundle}: one {@code .tar.gz} a support engineer opens first, written while
@@ -80,11 +82,12 @@ public final class BundleWriter {
                 }
             }
             spool.flush();
+            String statistics = identity == null ? null : statistics();
             String top = "memlogd-bundle-" + (host.hostname() == null ? "host" : LogFileNames.of(host.hostname()))
                     + "-" + STAMP.format(created);
             StringBuilder summary = new StringBuilder(64 << 10);
             Summary.write(new JsonWriter(summary), created, VersionProvider.version(), host,
-                    new Summary.DaemonInfo(socket.toString(), identity, null), logDirInfo, contents, notes);
+                    new Summary.DaemonInfo(socket.toString(), identity, statistics), logDirInfo, contents, notes);
             summary.append('\n');
             try (BundleArchive archive = BundleArchive.gzip(out, top, created)) {
                 archive.add("index.html", IndexPage.render(summary.toString()).getBytes(StandardCharsets.UTF_8));
@@ -103,6 +106,24 @@ public final class BundleWriter {
         } finally {
             progress.done();
         }
+    }
+
+    /** The daemon's statistics answer (one JSON object), or null with a note when it gave none. */
+    private String statistics() {
+        try (ExtendedQuery.Answer answer = ExtendedQuery.send(socket, QueryRequest.STATS, probeMillis)) {
+            if (answer != null && answer.firstLine() != null && answer.firstLine().startsWith("{\"stats\":")) {
+                return answer.firstLine();
+            }
+            notes.add("memlogd sent no statistics" + (answer == null ? " within " + probeMillis + " ms"
+                    : answer.firstLine() == null ? "" : ": " + abbreviate(answer.firstLine())));
+        } catch (IOException | RuntimeException e) {
+            notes.add("memlogd's statistics could not be read: " + e.getMessage());
+        }
+        return null;
+    }
+
+    private static String abbreviate(String line) {
+        return line.length() <= 200 ? line : line.substring(0, 200) + "...";
     }
 
     /** Per source, the checkpoint its history was read with: the ring's entries up to its seq are in the files. */

@@ -1,13 +1,10 @@
 package dev.memlogd.logread.bundle;
 
 import java.io.IOException;
-import java.nio.channels.AsynchronousCloseException;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
+import dev.memlogd.core.client.ExtendedQuery;
 import dev.memlogd.core.client.QueryClient;
 import dev.memlogd.core.wire.EntryJsonParser;
 import dev.memlogd.core.wire.LinuxKit;
@@ -32,68 +29,19 @@ final class RingDump implements AutoCloseable {
     }
 
     static RingDump open(Path socket, long probeMillis) throws IOException {
-        QueryClient client = QueryClient.open(socket,
-                new QueryRequest(true, false, -1, -1, List.of(), true, null));
-        String first;
-        Probe probe = new Probe(client);
-        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "bundle-probe");
-            t.setDaemon(true);
-            return t;
-        });
-        try {
-            timer.schedule(probe::giveUp, probeMillis, TimeUnit.MILLISECONDS);
-            try {
-                first = client.readLine();
-            } catch (AsynchronousCloseException e) {
-                first = null;
-            }
-            if (!probe.answered()) {
-                // No answer in time: LinuxKit's memlogd, which hangs on mode 3. Mode 0 works on
-                // both daemons, so this is also right for one of ours that was merely slow.
-                client.close();
-                return new RingDump(QueryClient.open(socket, LinuxKit.MODE_DUMP), null, null);
-            }
-        } catch (IOException | RuntimeException e) {
-            client.close();
-            throw e;
-        } finally {
-            timer.shutdownNow();
+        ExtendedQuery.Answer answer = ExtendedQuery.send(socket,
+                new QueryRequest(true, false, -1, -1, List.of(), true, null), probeMillis);
+        if (answer == null) {
+            // No answer in time: LinuxKit's memlogd. Mode 0 works on both daemons, so this is
+            // also right for one of ours that was merely slow.
+            return new RingDump(QueryClient.open(socket, LinuxKit.MODE_DUMP), null, null);
         }
-        if (first == null) {
-            return new RingDump(client, null, null);
+        if (answer.firstLine() == null) {
+            return new RingDump(answer.client(), null, null);
         }
-        LogEntry entry = EntryJsonParser.parse(first);
-        return entry.daemon() != null ? new RingDump(client, entry.daemon(), null)
-                : new RingDump(client, null, entry);
-    }
-
-    /** Closes the probe's connection unless the daemon answered first; exactly one of the two wins. */
-    private static final class Probe {
-        private final QueryClient client;
-        private boolean answered;
-        private boolean gaveUp;
-
-        Probe(QueryClient client) {
-            this.client = client;
-        }
-
-        synchronized void giveUp() {
-            if (!answered) {
-                gaveUp = true;
-                try {
-                    client.close();
-                } catch (IOException e) {
-                    // closing a socket channel does not fail in a way that matters here
-                }
-            }
-        }
-
-        /** Called once the first read returned: whether it counts as an answer. */
-        synchronized boolean answered() {
-            answered = !gaveUp;
-            return answered;
-        }
+        LogEntry entry = EntryJsonParser.parse(answer.firstLine());
+        return entry.daemon() != null ? new RingDump(answer.client(), entry.daemon(), null)
+                : new RingDump(answer.client(), null, entry);
     }
 
     /** The daemon's identity; null for LinuxKit's memlogd, which has none. */
