@@ -45,7 +45,13 @@ class BundlePageInBrowserTest {
     @BeforeAll
     static void makeBundle() throws Exception {
         work = Files.createTempDirectory("bundle-browser-");
-        try (DaemonProcess daemon = DaemonProcess.start()) {
+        try (DaemonProcess daemon = DaemonProcess.start("-syslog-prefix", "kmsg")) {
+            try (Source kmsg = Sources.socketpair(daemon.logSocket(), "kmsg")) {
+                kmsg.println("<6>Linux version 6.1.0-28-amd64 (debian-kernel@lists.debian.org)");
+                kmsg.println("<4>ACPI: _OSC evaluation for CPUs failed, trying _PDC");
+                kmsg.println("<3>ata1.00: failed command: READ FPDMA QUEUED");
+                kmsg.println("<6>EXT4-fs (vda): mounted filesystem with ordered data mode");
+            }
             List<Source> sources = new ArrayList<>();
             try {
                 for (int s = 0; s < SOURCES; s++) {
@@ -128,12 +134,13 @@ class BundlePageInBrowserTest {
         assertFalse(Pattern.compile("<body[^>]*data-errors").matcher(dom).find(), "no script error");
         int rows = count(dom.substring(dom.indexOf("<table id=\"sources\""), dom.indexOf("</table>",
                 dom.indexOf("<table id=\"sources\""))), "<tr>") - 1;
-        assertEquals(SOURCES + 1, rows, "a row per source, the daemon's own included");
+        assertEquals(SOURCES + 2, rows, "a row per source, kmsg and the daemon's own included");
         Matcher buckets = Pattern.compile("<svg[^>]*data-buckets=\"(\\d+)\"").matcher(dom);
         assertTrue(buckets.find(), "the timeline's chart");
         assertTrue(Integer.parseInt(buckets.group(1)) >= 1);
         assertEquals(Integer.parseInt(buckets.group(1)), count(dom, "<rect "), "a bar per interval");
-        assertTrue(dom.contains("data-rows=\"" + (SOURCES + 1) + "\""), "a timeline row per source");
+        assertTrue(dom.contains("data-rows=\"" + (SOURCES + 2) + "\""), "a timeline row per source");
+        assertTrue(dom.contains("ata1.00: failed command: READ FPDMA QUEUED"), "the kernel error highlighted");
         String highlights = dom.substring(dom.indexOf("<table id=\"highlights\""), dom.indexOf("</table>",
                 dom.indexOf("<table id=\"highlights\"")));
         assertEquals(SOURCES / 50, count(highlights, "fatal: cannot open &lt;b&gt;/data&lt;/b&gt; &amp; more"),
@@ -154,6 +161,11 @@ class BundlePageInBrowserTest {
             }
         }
         assertTrue(colours.size() > 20, "a drawn page has many colours, a blank one few: " + colours.size());
+        // docs/diagnostics.md's picture comes from here: -Dmemlogd.bundle.screenshot=FILE keeps it.
+        String keep = System.getProperty("memlogd.bundle.screenshot");
+        if (keep != null) {
+            Files.copy(png, Path.of(keep), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
     }
 
     private static String head(String dom) {

@@ -55,7 +55,7 @@ final class StatsTable {
         rows.add(SOURCE_HEADER);
         for (Map<String, Object> src : sources) {
             rows.add(new String[] {(String) src.get("name"), (String) src.get("kind"),
-                ((Number) src.get("open")).longValue() > 0 ? "open" : "closed", count(src.get("lines")),
+                state(src), count(src.get("lines")),
                 size(src.get("bytes")), count(src.get("truncated")), count(src.get("suppressed")),
                 count(src.get("in_ring")), count(src.get("evicted"))});
         }
@@ -106,6 +106,12 @@ final class StatsTable {
     private static String pad(String s, int width, boolean right) {
         String spaces = " ".repeat(Math.max(0, width - s.length()));
         return right ? spaces + s : s + spaces;
+    }
+
+    /** open, closed, or - for names with no fd (the daemon's own entries). */
+    private static String state(Map<String, Object> source) {
+        return ((Number) source.get("connections")).longValue() == 0 ? "-"
+                : ((Number) source.get("open")).longValue() > 0 ? "open" : "closed";
     }
 
     private static String yes(Object b) {

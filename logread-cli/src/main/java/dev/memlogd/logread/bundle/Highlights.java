@@ -7,8 +7,9 @@ import java.util.PriorityQueue;
 
 /**
  * The most severe lines seen, at most {@code capacity} of them, for the top of the bundle's
- * page: most severe level first, and among equals the latest, since what went wrong last is
- * usually what the bundle was made for. Counts every notable line by level, kept or not.
+ * page: most severe level first; at one level, lines whose level is known (kernel records,
+ * {@code -syslog-prefix} sources) before lines guessed from a failure word; then the latest,
+ * since what went wrong last is usually what the bundle was made for. Counts every notable line by level, kept or not.
  * Memory is bounded by the capacity and {@link #MAX_MESSAGE_CHARS}. Not thread-safe.
  */
 final class Highlights {
@@ -19,8 +20,9 @@ final class Highlights {
     record Line(int level, boolean levelKnown, long order, String time, String source, String file, String msg) {
     }
 
-    /** Best first: lower level (more severe), then later. */
+    /** Best first: lower level (more severe), a known level, then later. */
     static final Comparator<Line> BEST_FIRST = Comparator.comparingInt(Line::level)
+            .thenComparing(line -> !line.levelKnown())
             .thenComparing(Comparator.comparingLong(Line::order).reversed());
 
     private final int capacity;
@@ -49,8 +51,8 @@ final class Highlights {
         if (capacity == 0) {
             return;
         }
-        Line head = kept.peek();
-        if (kept.size() == capacity && (head.level() < level || head.level() == level && head.order() > position)) {
+        Line candidate = new Line(level, pri >= 0, position, time, source, file, msg);
+        if (kept.size() == capacity && BEST_FIRST.compare(candidate, kept.peek()) >= 0) {
             return;
         }
         String shown = msg.length() <= MAX_MESSAGE_CHARS ? msg : msg.substring(0, MAX_MESSAGE_CHARS) + "…";

@@ -23,7 +23,8 @@ class HighlightsTest {
         highlights.offer(-1, "t5", "a", "f", "ordinary line");
         highlights.offer(-1, "t6", "c", "f", "Timed out waiting for disk");
         List<String> kept = highlights.lines().stream().map(Highlights.Line::time).collect(Collectors.toList());
-        assertEquals(List.of("t4", "t6", "t2"), kept, "crit first, then the errors latest first; the oldest error dropped");
+        assertEquals(List.of("t4", "t2", "t6"), kept,
+                "crit first, then the error with a known level, then the latest guessed one; the oldest dropped");
         long[] expected = new long[8];
         expected[2] = 1;
         expected[3] = 3;
