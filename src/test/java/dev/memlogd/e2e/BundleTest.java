@@ -28,6 +28,7 @@ import dev.memlogd.core.wire.LogEntry;
 import dev.memlogd.core.wire.LogwriteFormat;
 import dev.memlogd.e2e.Sources.Source;
 import dev.memlogd.testkit.Await;
+import dev.memlogd.testkit.Closer;
 import dev.memlogd.testkit.TempDirs;
 
 /**
@@ -39,7 +40,7 @@ import dev.memlogd.testkit.TempDirs;
 @ExtendWith(DaemonOutputOnFailure.class)
 class BundleTest {
     private Path work;
-    private final List<AutoCloseable> closeLast = new ArrayList<>();
+    private final Closer closer = new Closer();
 
     @BeforeEach
     void directories() throws IOException {
@@ -48,15 +49,8 @@ class BundleTest {
 
     @AfterEach
     void cleanUp() throws Exception {
-        for (int i = closeLast.size() - 1; i >= 0; i--) {
-            closeLast.get(i).close();
-        }
+        closer.close();
         TempDirs.deleteRecursively(work);
-    }
-
-    private <T extends AutoCloseable> T closeLater(T resource) {
-        closeLast.add(resource);
-        return resource;
     }
 
     private static List<String> numbered(String prefix, int from, int to) {
@@ -105,7 +99,7 @@ class BundleTest {
     @Test
     @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void everySourceOfTheRingIsInItsOwnFileAndTheSummaryCountsWhatWasWritten() throws Exception {
-        DaemonProcess daemon = closeLater(DaemonProcess.start("-max-lines", "300", "-max-line-len", "100",
+        DaemonProcess daemon = closer.add(DaemonProcess.start("-max-lines", "300", "-max-line-len", "100",
                 "-syslog-prefix", "kmsg"));
         // A flood that the ring cannot hold whole: its first lines are evicted.
         try (Source flood = Sources.socketpair(daemon.logSocket(), "flood.out")) {
@@ -116,7 +110,7 @@ class BundleTest {
         // Twenty services, still open; one of them says it failed.
         List<Source> services = new ArrayList<>();
         for (int s = 0; s < 20; s++) {
-            services.add(closeLater(Sources.socketpair(daemon.logSocket(), String.format("svc-%02d.out", s))));
+            services.add(closer.add(Sources.socketpair(daemon.logSocket(), String.format("svc-%02d.out", s))));
         }
         for (Source service : services) {
             for (String line : numbered(service.name(), 0, 5)) {
@@ -174,10 +168,10 @@ class BundleTest {
     @Timeout(value = 180, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void withLogwritesDirectoryTheHistoryComesFirstThenTheRingWithNoLineTwice() throws Exception {
         Path logDir = Files.createDirectory(work.resolve("log"));
-        DaemonProcess daemon = closeLater(DaemonProcess.start("-max-lines", "200"));
-        LogwriteProcess logwrite = closeLater(LogwriteProcess.start(daemon.querySocket(), logDir,
+        DaemonProcess daemon = closer.add(DaemonProcess.start("-max-lines", "200"));
+        LogwriteProcess logwrite = closer.add(LogwriteProcess.start(daemon.querySocket(), logDir,
                 "-max-log-size", "3000", "-max-log-files", "50", "-sync", "50"));
-        Source service = closeLater(Sources.socketpair(daemon.logSocket(), "web.out"));
+        Source service = closer.add(Sources.socketpair(daemon.logSocket(), "web.out"));
         // logwrite follows before the ring wraps (it then holds ingest: nothing is evicted unwritten).
         service.println("web 0");
         Await.await(() -> LogwriteProcess.messages(logDir, "web.out", "web.out").size() == 1,
