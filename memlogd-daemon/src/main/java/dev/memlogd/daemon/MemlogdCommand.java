@@ -14,7 +14,6 @@ import dev.memlogd.core.cli.GoFlagSyntax;
 import dev.memlogd.core.cli.StopSignals;
 import dev.memlogd.core.cli.VersionProvider;
 import dev.memlogd.core.wire.EntryJsonEncoder;
-import dev.memlogd.daemon.fd.FdBudget;
 import dev.memlogd.daemon.fd.FdChannels;
 import dev.memlogd.daemon.ingest.SyslogSources;
 import dev.memlogd.core.wire.LinuxKit;
@@ -162,9 +161,8 @@ public final class MemlogdCommand implements Callable<Integer> {
         }
         daemon.ownMessage("memlogd " + new VersionProvider().getVersion()[0] + " started on JDK "
                 + Runtime.version() + ", identity " + daemon.identity() + ": log " + daemon.logSocketName() + ", query " + daemon.querySocketName()
-                + ", max-lines " + maxLines + ", max-bytes " + maxBytes + ", sources at once " + daemon.sourceBudget()
-                + (daemon.sourceBudget() < maxSources ? " (fewer than -max-sources " + maxSources
-                        + ": the process fd limit is " + FdBudget.fdLimit() + ")" : "")
+                + ", max-lines " + maxLines + ", max-bytes " + maxBytes + ", " + daemon.fdBudget().describe(maxSources)
+                + ", query clients at once " + daemon.fdBudget().clients()
                 + (config.syslogPrefix().isNone() ? "" : ", syslog-prefix " + config.syslogPrefix()));
         Daemonizer.reportReady(readyFd, "READY");
         // SIGTERM/SIGINT stop the loop, which cleans up, and main returns 0: a clean stop.

@@ -3,6 +3,7 @@ package dev.memlogd.daemon.intake;
 import java.io.Closeable;
 import java.io.File;
 import java.io.FileDescriptor;
+import java.io.FileInputStream;
 import java.io.IOException;
 import java.net.SocketException;
 import java.nio.ByteBuffer;
@@ -55,6 +56,12 @@ public final class LogSocket implements Closeable {
     private final Path createdPath;
     private final ByteBuffer payload;
     private final byte[] name;
+    /**
+     * An fd held open only to be closed when a datagram was cut short: the kernel installs a
+     * datagram's fds into every free slot up to the fd limit, and the listing that finds them
+     * needs one fd itself. Held, no datagram can take that slot.
+     */
+    private FileInputStream spare;
 
     private LogSocket(AFUNIXDatagramChannel channel, Path createdPath, int maxNameLength) throws IOException {
         this.channel = channel;
@@ -67,6 +74,7 @@ public final class LogSocket implements Closeable {
         // junixsocket unlinks a bound datagram socket's file when it closes it: an inherited
         // socket's file belongs to whoever passed the fd, and our own is removed by close().
         channel.socket().setDeleteOnClose(false);
+        this.spare = new FileInputStream("/dev/null");
     }
 
     /** Binds a new socket at {@code path}, replacing a stale socket file nobody listens on. */
@@ -124,7 +132,7 @@ public final class LogSocket implements Closeable {
             channel.receive(payload);
             fds = channel.getReceivedFileDescriptors();
         } catch (SocketException e) {
-            int strays = closeStrays(receiver.knownFds());
+            int strays = closeStraysWithSpare(receiver.knownFds());
             receiver.onBadDatagram("datagram dropped: " + e.getMessage()
                     + (strays > 0 ? "; closed " + strays + " fds it carried (at most about 60 fit in one datagram)"
                             : ""));
@@ -155,6 +163,7 @@ public final class LogSocket implements Closeable {
     /** Closes the socket and removes its file if this process created it. */
     @Override
     public void close() throws IOException {
+        closeSpare();
         channel.close();
         if (createdPath != null) {
             Files.deleteIfExists(createdPath);
@@ -189,6 +198,33 @@ public final class LogSocket implements Closeable {
             // Out of fds: nothing can have been received into a free slot either.
         }
         return open;
+    }
+
+    /** {@link #closeStrays} with the spare's slot freed for the listing, and the spare taken again after. */
+    private int closeStraysWithSpare(BitSet known) {
+        if (known == null) {
+            return 0;
+        }
+        closeSpare();
+        int closed = closeStrays(known);
+        try {
+            // Closed during every listing, the spare is never taken for a stray, whatever its number.
+            spare = new FileInputStream("/dev/null");
+        } catch (IOException e) {
+            spare = null; // out of fds even now: the next cut-short datagram's listing may fail
+        }
+        return closed;
+    }
+
+    private void closeSpare() {
+        if (spare != null) {
+            try {
+                spare.close();
+            } catch (IOException e) {
+                // /dev/null: nothing to report.
+            }
+            spare = null;
+        }
     }
 
     private static int closeStrays(BitSet known) {

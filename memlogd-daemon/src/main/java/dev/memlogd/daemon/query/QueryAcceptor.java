@@ -45,6 +45,8 @@ public final class QueryAcceptor implements KeyHandler {
     private final OwnLog ownLog;
     private final Clock clock;
     private final int maxClients;
+    /** What sets {@code maxClients}, for the refusal notice. */
+    private final String clientsLimit;
     private final long modeTimeoutMillis;
     private final String identity;
     private final List<Handshake> handshakes = new ArrayList<>();
@@ -53,10 +55,13 @@ public final class QueryAcceptor implements KeyHandler {
     /**
      * Registers {@code server} (non-blocking from here) with {@code selector}.
      *
-     * @param identity this daemon's identity (docs/protocol.md, section 5)
+     * @param maxClients   query clients at once: {@code -max-clients}, or fewer if the fd limit says so
+     * @param clientsLimit what sets {@code maxClients}, for the refusal notice
+     * @param identity     this daemon's identity (docs/protocol.md, section 5)
      */
     public QueryAcceptor(ServerSocketChannel server, Selector selector, LogRing ring, Followers followers,
-            OwnLog ownLog, Clock clock, int maxClients, long modeTimeoutMillis, String identity) throws IOException {
+            OwnLog ownLog, Clock clock, int maxClients, String clientsLimit, long modeTimeoutMillis, String identity)
+            throws IOException {
         this.server = server;
         this.selector = selector;
         this.ring = ring;
@@ -64,6 +69,7 @@ public final class QueryAcceptor implements KeyHandler {
         this.ownLog = ownLog;
         this.clock = clock;
         this.maxClients = maxClients;
+        this.clientsLimit = clientsLimit;
         this.modeTimeoutMillis = modeTimeoutMillis;
         this.identity = identity;
         server.configureBlocking(false);
@@ -133,7 +139,7 @@ public final class QueryAcceptor implements KeyHandler {
         }
         handshakes.remove(handshake);
         if (followers.clientCount() >= maxClients) {
-            refuse(handshake.channel, "too many query clients (-max-clients " + maxClients + ")");
+            refuse(handshake.channel, "too many query clients (" + maxClients + ", " + clientsLimit + ")");
             return;
         }
         followers.addClient(handshake.channel, handshake.channel.keyFor(selector), ReadPlan.of(request, ring, identity));
