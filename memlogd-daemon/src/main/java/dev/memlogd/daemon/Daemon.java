@@ -37,8 +37,8 @@ final class Daemon {
         Ingest ingest = new Ingest(ring, clock, ownLog, selector, config.readChunk(), config.maxLineLength(),
                 config.syslogPrefix());
         Followers followers = new Followers(ring, clock, ownLog, config.clientBuffer(), config.maxLineLength(),
-                config.clientWaitMillis());
-        this.fdBudget = FdBudget.plan(config.maxSources(), config.maxClients(), QueryAcceptor.MAX_PENDING_HANDSHAKES,
+                config.clientWaitMillis(), config.holdMinRate(), config.holdMinTimeMillis());
+        this.fdBudget = FdBudget.plan(config.maxSources(), config.maxClients(), config.maxPending(),
                 FdBudget.fdLimit(), FdBudget.openFdCount() + (config.consoleEcho() ? 2 : 0));
         if (fdBudget.noSourceFits()) {
             throw new IOException("the process fd limit (" + fdBudget.limit() + ") leaves no fd for a source once "
@@ -47,8 +47,10 @@ final class Daemon {
         }
         String clientsLimit = fdBudget.clients() < config.maxClients()
                 ? "all the process fd limit (" + fdBudget.limit() + ") allows" : "-max-clients";
-        QueryAcceptor acceptor = new QueryAcceptor(sockets.query, selector, ring, followers, ownLog, clock,
-                fdBudget.clients(), clientsLimit, config.modeTimeoutMillis(), identity);
+        QueryAcceptor.Limits limits = new QueryAcceptor.Limits(fdBudget.clients(), clientsLimit, fdBudget.pending(),
+                config.maxPendingPerUid(), config.modeTimeoutMillis());
+        QueryAcceptor acceptor = new QueryAcceptor(sockets.query, selector, ring, followers, ownLog, clock, limits,
+                config.access(), identity);
         String budgetLimit = fdBudget.sources() < config.maxSources()
                 ? "all the process fd limit (" + fdBudget.limit() + ") allows while keeping "
                         + fdBudget.reserve() + " fds for query clients and incoming datagrams"

@@ -2,7 +2,9 @@ package dev.memlogd.daemon;
 
 import java.nio.file.Path;
 
+import dev.memlogd.daemon.fd.SocketModes;
 import dev.memlogd.daemon.ingest.SyslogSources;
+import dev.memlogd.daemon.query.Access;
 
 /**
  * Everything the daemon is told at start. Every bound the daemon enforces is here, with its
@@ -25,6 +27,12 @@ import dev.memlogd.daemon.ingest.SyslogSources;
  * @param consoleEcho     print every entry on stdout in logread's format
  * @param syslogPrefix    the sources whose lines' {@code <N>} syslog prefix is read and kept as
  *                        the entry's priority; {@link SyslogSources#NONE} by default
+ * @param maxPending      connections owing their mode byte at once; a newer one closes the oldest
+ * @param maxPendingPerUid of those, connections of one user
+ * @param access          who may read, and whose reading may hold ingest
+ * @param holdMinRate     entries a second a holding reader must take while behind; 0: no bound
+ * @param holdMinTimeMillis the window that rate is measured over
+ * @param socketModes     the socket files' modes and group
  */
 record DaemonConfig(
         Path logSocket,
@@ -41,5 +49,11 @@ record DaemonConfig(
         long modeTimeoutMillis,
         long clientWaitMillis,
         boolean consoleEcho,
-        SyslogSources syslogPrefix) {
+        SyslogSources syslogPrefix,
+        int maxPending,
+        int maxPendingPerUid,
+        Access access,
+        long holdMinRate,
+        long holdMinTimeMillis,
+        SocketModes socketModes) {
 }

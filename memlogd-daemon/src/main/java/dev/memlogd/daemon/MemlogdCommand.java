@@ -15,7 +15,9 @@ import dev.memlogd.core.cli.StopSignals;
 import dev.memlogd.core.cli.VersionProvider;
 import dev.memlogd.core.wire.EntryJsonEncoder;
 import dev.memlogd.daemon.fd.FdChannels;
+import dev.memlogd.daemon.fd.SocketModes;
 import dev.memlogd.daemon.ingest.SyslogSources;
+import dev.memlogd.daemon.query.Access;
 import dev.memlogd.core.wire.LinuxKit;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -104,6 +106,60 @@ public final class MemlogdCommand implements Callable<Integer> {
                     + " (told how many entries it missed). 0: never wait, LinuxKit's behaviour"
                     + " (default: ${DEFAULT-VALUE}).")
     long clientWaitMillis = 1000;
+
+    @Option(names = {"-max-pending", "--max-pending"}, paramLabel = "N",
+            description = "Connections still owing their mode byte at once; a newer one closes the oldest"
+                    + " (told why) rather than be refused (default: ${DEFAULT-VALUE}).")
+    int maxPending = 64;
+
+    @Option(names = {"-max-pending-per-uid", "--max-pending-per-uid"}, paramLabel = "N",
+            description = "Of those, connections of one user: a newer one closes that user's oldest, so one"
+                    + " user's silent connections never crowd out another's (default: ${DEFAULT-VALUE}).")
+    int maxPendingPerUid = 16;
+
+    @Option(names = {"-read-uids", "--read-uids"}, paramLabel = "USERS",
+            description = "Users (names or uids, comma-separated) allowed to read the log; with -read-gids"
+                    + " also empty, anyone who can connect to the query socket (default: empty).")
+    String readUids = "";
+
+    @Option(names = {"-read-gids", "--read-gids"}, paramLabel = "GROUPS",
+            description = "Groups (names or gids) allowed to read the log: a client's primary group, as the"
+                    + " kernel reports it (default: empty).")
+    String readGids = "";
+
+    @Option(names = {"-hold-uids", "--hold-uids"}, paramLabel = "USERS",
+            description = "Users whose reading may hold ingest back (-client-wait); other readers are lapped"
+                    + " when they fall behind (default: ${DEFAULT-VALUE}, root).")
+    String holdUids = "0";
+
+    @Option(names = {"-hold-gids", "--hold-gids"}, paramLabel = "GROUPS",
+            description = "Groups (a client's primary group) whose reading may hold ingest back (default: empty).")
+    String holdGids = "";
+
+    @Option(names = {"-hold-min-rate", "--hold-min-rate"}, paramLabel = "N",
+            description = "Entries a second a holding reader must take while it is behind; one slower for"
+                    + " -hold-min-time while ingest waits for it stops holding and is told. 0: no bound"
+                    + " (default: ${DEFAULT-VALUE}).")
+    long holdMinRate = 5000;
+
+    @Option(names = {"-hold-min-time", "--hold-min-time"}, paramLabel = "MS",
+            description = "The window -hold-min-rate is measured over (default: ${DEFAULT-VALUE}).")
+    long holdMinTimeMillis = 10_000;
+
+    @Option(names = {"-socket-log-mode", "--socket-log-mode"}, paramLabel = "MODE",
+            description = "Octal mode of the log socket file: who may connect (write) may hand memlogd fds"
+                    + " (default: ${DEFAULT-VALUE}, only the owner).")
+    String logSocketMode = "0755";
+
+    @Option(names = {"-socket-query-mode", "--socket-query-mode"}, paramLabel = "MODE",
+            description = "Octal mode of the query socket file: who may connect may read the log, unless"
+                    + " -read-uids/-read-gids say otherwise (default: empty, as the umask leaves it).")
+    String querySocketMode = "";
+
+    @Option(names = {"-socket-group", "--socket-group"}, paramLabel = "GROUP",
+            description = "Group of both socket files, for modes that let a group connect (default: empty,"
+                    + " the daemon's group).")
+    String socketGroup = "";
 
     @Option(names = {"-no-console", "--no-console"}, arity = "0..1", paramLabel = "BOOL", fallbackValue = "true",
             converter = GoBoolean.class,
@@ -194,9 +250,25 @@ public final class MemlogdCommand implements Callable<Integer> {
                 : readChunk < 1 ? "-read-chunk must be at least 1: " + readChunk
                 : modeTimeoutMillis < 1 ? "-mode-timeout must be at least 1: " + modeTimeoutMillis
                 : clientWaitMillis < 0 ? "-client-wait must be at least 0: " + clientWaitMillis
+                : maxPending < 1 ? "-max-pending must be at least 1: " + maxPending
+                : maxPendingPerUid < 1 ? "-max-pending-per-uid must be at least 1: " + maxPendingPerUid
+                : holdMinRate < 0 ? "-hold-min-rate must be at least 0: " + holdMinRate
+                : holdMinTimeMillis < 1 ? "-hold-min-time must be at least 1: " + holdMinTimeMillis
+                : SocketModes.problem(logSocketMode, querySocketMode, socketGroup) != null
+                        ? SocketModes.problem(logSocketMode, querySocketMode, socketGroup)
+                : accessProblem() != null ? accessProblem()
                 : logFd < 0 && queryFd < 0 && samePath(logSocket, querySocket)
                         ? "-socket-log and -socket-query must be two paths, not both " + logSocket
                 : null;
+    }
+
+    private String accessProblem() {
+        try {
+            Access.parse(readUids, readGids, holdUids, holdGids);
+            return null;
+        } catch (IllegalArgumentException e) {
+            return "-read-uids, -read-gids, -hold-uids, -hold-gids: " + e.getMessage();
+        }
     }
 
     private static boolean samePath(Path a, Path b) {
@@ -206,7 +278,9 @@ public final class MemlogdCommand implements Callable<Integer> {
     private DaemonConfig config() {
         return new DaemonConfig(logSocket, querySocket, logFd, queryFd, maxLines, maxBytes, maxLineLength,
                 maxSources, maxClients, clientBuffer, readChunk, modeTimeoutMillis, clientWaitMillis,
-                !noConsole && !daemonize, SyslogSources.parse(syslogPrefix));
+                !noConsole && !daemonize, SyslogSources.parse(syslogPrefix), maxPending, maxPendingPerUid,
+                Access.parse(readUids, readGids, holdUids, holdGids), holdMinRate, holdMinTimeMillis,
+                new SocketModes(logSocketMode, querySocketMode, socketGroup));
     }
 
     /**

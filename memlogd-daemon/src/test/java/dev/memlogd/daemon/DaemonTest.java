@@ -35,7 +35,9 @@ import dev.memlogd.core.wire.EntryJsonParser;
 import dev.memlogd.core.wire.LinuxKit;
 import dev.memlogd.core.wire.LogEntry;
 import dev.memlogd.daemon.fd.FdChannels;
+import dev.memlogd.daemon.fd.SocketModes;
 import dev.memlogd.daemon.ingest.SyslogSources;
+import dev.memlogd.daemon.query.Access;
 import dev.memlogd.testkit.Await;
 
 /**
@@ -60,7 +62,8 @@ class DaemonTest {
 
     private DaemonConfig config(int logFd, int queryFd, int maxLines, long clientWaitMillis) {
         return new DaemonConfig(dir.resolve("log.sock"), dir.resolve("q.sock"), logFd, queryFd, maxLines, 1 << 20,
-                1024, 4096, 64, 64 << 10, 16 << 10, 5000, clientWaitMillis, false, SyslogSources.NONE);
+                1024, 4096, 64, 64 << 10, 16 << 10, 5000, clientWaitMillis, false, SyslogSources.NONE, 64, 16,
+                Access.defaults(), 0, 1, SocketModes.DEFAULTS);
     }
 
     private void start(DaemonConfig config) throws IOException {

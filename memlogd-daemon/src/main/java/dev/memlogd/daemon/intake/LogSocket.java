@@ -10,7 +10,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.Pipe;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.BitSet;
 
 import org.newsclub.net.unix.AFUNIXDatagramChannel;
@@ -20,6 +19,7 @@ import org.newsclub.net.unix.FileDescriptorCast;
 import dev.memlogd.daemon.fd.FdChannels;
 import dev.memlogd.daemon.fd.FdInspector;
 import dev.memlogd.daemon.fd.SocketFiles;
+import dev.memlogd.daemon.fd.SocketModes;
 
 /**
  * The log socket: a Unix datagram socket on which LinuxKit's init (or anyone) sends a source
@@ -77,8 +77,11 @@ public final class LogSocket implements Closeable {
         this.spare = new FileInputStream("/dev/null");
     }
 
-    /** Binds a new socket at {@code path}, replacing a stale socket file nobody listens on. */
-    public static LogSocket bind(Path path, int maxNameLength) throws IOException {
+    /**
+     * Binds a new socket at {@code path}, replacing a stale socket file nobody listens on, and
+     * gives the file {@code modes}' log socket mode and group.
+     */
+    public static LogSocket bind(Path path, int maxNameLength, SocketModes modes) throws IOException {
         SocketFiles.claim(path, true);
         AFUNIXDatagramChannel channel = AFUNIXDatagramChannel.open();
         try {
@@ -89,18 +92,16 @@ public final class LogSocket implements Closeable {
         }
         // junixsocket leaves the socket file 0666 whatever the umask, so any local user could
         // hand memlogd fds (and use up -max-sources). LinuxKit's socket follows the umask
-        // (0755 under init's 022): only its owner, root, may connect. Do the same explicitly.
+        // (0755 under init's 022): only its owner, root, may connect. The mode is always set
+        // explicitly (default 0755).
         try {
-            Files.setPosixFilePermissions(path, PosixFilePermissions.fromString(SOCKET_PERMISSIONS));
-        } catch (IOException | UnsupportedOperationException e) {
+            modes.applyToLogSocket(path);
+        } catch (IOException e) {
             channel.close();
-            throw new IOException("cannot restrict log socket " + path + " to its owner: " + e.getMessage(), e);
+            throw e;
         }
         return new LogSocket(channel, path, maxNameLength);
     }
-
-    /** Only the owner may connect (write) to the log socket; as LinuxKit's under umask 022. */
-    public static final String SOCKET_PERMISSIONS = "rwxr-xr-x";
 
     /** Uses an inherited, bound datagram socket ({@code -fd-log}). */
     public static LogSocket inherit(int fd, int maxNameLength) throws IOException {
