@@ -17,6 +17,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import dev.memlogd.testkit.Processes;
+import dev.memlogd.testkit.AsUser;
 import dev.memlogd.testkit.TempDirs;
 
 /**
@@ -62,11 +63,22 @@ final class Logread {
 
     /** Runs logread to its end (at most 30 s). */
     static Result run(String... args) throws IOException, InterruptedException {
+        return run(builder(args), args);
+    }
+
+    /** Runs logread to its end (at most 30 s) as the user and group {@code id} ({@link AsUser}). */
+    static Result runAs(int id, String... args) throws IOException, InterruptedException {
+        ProcessBuilder builder = builder(args);
+        builder.command(AsUser.command(id, builder.command()));
+        return run(builder, args);
+    }
+
+    private static Result run(ProcessBuilder builder, String... args) throws IOException, InterruptedException {
         Path dir = Files.createTempDirectory("logread-");
         try {
             Path out = dir.resolve("stdout");
             Path err = dir.resolve("stderr");
-            Process process = builder(args)
+            Process process = builder
                     .redirectOutput(out.toFile())
                     .redirectError(err.toFile())
                     .start();

@@ -29,7 +29,7 @@ final class Daemon {
     private final Selector selector;
     private final OwnLog ownLog;
     private final EventLoop loop;
-    private final int sourceBudget;
+    private final FdBudget fdBudget;
     private final String identity = newIdentity();
 
     private Daemon(DaemonConfig config, DaemonSockets sockets, Selector selector) throws IOException {
@@ -42,20 +42,28 @@ final class Daemon {
         Ingest ingest = new Ingest(ring, clock, ownLog, selector, config.readChunk(), config.maxLineLength(),
                 config.syslogPrefix(), config.rateLimit(), ledger);
         Followers followers = new Followers(ring, clock, ownLog, config.clientBuffer(), config.maxLineLength(),
-                config.clientWaitMillis());
+                config.clientWaitMillis(), config.holdMinRate(), config.holdMinTimeMillis());
         StatsReport stats = new StatsReport(identity, VersionProvider.version(), config::writeOptions, ring, ledger,
                 followers, clock);
-        QueryAcceptor acceptor = new QueryAcceptor(sockets.query, selector, ring, followers, ownLog, clock,
-                config.maxClients(), config.modeTimeoutMillis(), identity, stats);
-        long fdLimit = FdBudget.fdLimit();
-        this.sourceBudget = FdBudget.sources(config.maxSources(), config.maxClients(), fdLimit,
-                FdBudget.openFdCount() + (config.consoleEcho() ? 2 : 0));
-        String budgetLimit = sourceBudget < config.maxSources()
-                ? "all the process fd limit (" + fdLimit + ") allows while keeping "
-                        + FdBudget.reserve(config.maxClients()) + " fds for query clients and incoming datagrams"
+        this.fdBudget = FdBudget.plan(config.maxSources(), config.maxClients(), config.maxPending(),
+                FdBudget.fdLimit(), FdBudget.openFdCount() + (config.consoleEcho() ? 2 : 0));
+        if (fdBudget.noSourceFits()) {
+            throw new IOException("the process fd limit (" + fdBudget.limit() + ") leaves no fd for a source once "
+                    + fdBudget.reserve() + " are kept for query clients, incoming datagrams and the loop; raise it"
+                    + " (ulimit -n)");
+        }
+        String clientsLimit = fdBudget.clients() < config.maxClients()
+                ? "all the process fd limit (" + fdBudget.limit() + ") allows" : "-max-clients";
+        QueryAcceptor.Limits limits = new QueryAcceptor.Limits(fdBudget.clients(), clientsLimit, fdBudget.pending(),
+                config.maxPendingPerUid(), config.modeTimeoutMillis());
+        QueryAcceptor acceptor = new QueryAcceptor(sockets.query, selector, ring, followers, ownLog, clock, limits,
+                config.access(), identity, stats);
+        String budgetLimit = fdBudget.sources() < config.maxSources()
+                ? "all the process fd limit (" + fdBudget.limit() + ") allows while keeping "
+                        + fdBudget.reserve() + " fds for query clients and incoming datagrams"
                 : "the -max-sources limit";
         SourceIntake intake = new SourceIntake(sockets.log, selector, ingest, ownLog, OwnSockets.of(sockets.query),
-                sourceBudget, budgetLimit);
+                fdBudget.sources(), budgetLimit);
         sockets.log.selectable().register(selector, SelectionKey.OP_READ, intake);
         if (config.consoleEcho()) {
             followers.addConsole(ConsoleEcho.start(), selector);
@@ -109,9 +117,9 @@ final class Daemon {
         return java.util.UUID.randomUUID().toString();
     }
 
-    /** Sources the daemon will read at once: -max-sources, or fewer if the fd limit says so. */
-    int sourceBudget() {
-        return sourceBudget;
+    /** How the fd limit is shared: sources the daemon will read at once, clients, what is kept. */
+    FdBudget fdBudget() {
+        return fdBudget;
     }
 
     /** Appends one of the daemon's own messages to the ring, as source {@code memlogd}. */

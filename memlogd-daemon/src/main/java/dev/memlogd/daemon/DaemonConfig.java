@@ -4,9 +4,10 @@ import java.lang.reflect.RecordComponent;
 import java.nio.file.Path;
 
 import dev.memlogd.core.wire.JsonWriter;
-
+import dev.memlogd.daemon.fd.SocketModes;
 import dev.memlogd.daemon.ingest.RateLimit;
 import dev.memlogd.daemon.ingest.SyslogSources;
+import dev.memlogd.daemon.query.Access;
 
 /**
  * Everything the daemon is told at start. Every bound the daemon enforces is here, with its
@@ -30,6 +31,12 @@ import dev.memlogd.daemon.ingest.SyslogSources;
  * @param syslogPrefix    the sources whose lines' {@code <N>} syslog prefix is read and kept as
  *                        the entry's priority; {@link SyslogSources#NONE} by default
  * @param rateLimit       lines a source may append per interval; {@link RateLimit#OFF} by default
+ * @param maxPending      connections owing their mode byte at once; a newer one closes the oldest
+ * @param maxPendingPerUid of those, connections of one user
+ * @param access          who may read, and whose reading may hold ingest
+ * @param holdMinRate     entries a second a holding reader must take while behind; 0: no bound
+ * @param holdMinTimeMillis the window that rate is measured over
+ * @param socketModes     the socket files' modes and group
  * @param statsClosedSources closed sources whose counters statistics keep
  */
 record DaemonConfig(
@@ -49,6 +56,12 @@ record DaemonConfig(
         boolean consoleEcho,
         SyslogSources syslogPrefix,
         RateLimit rateLimit,
+        int maxPending,
+        int maxPendingPerUid,
+        Access access,
+        long holdMinRate,
+        long holdMinTimeMillis,
+        SocketModes socketModes,
         int statsClosedSources) {
 
     /**

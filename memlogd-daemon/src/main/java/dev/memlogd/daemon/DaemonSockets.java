@@ -35,7 +35,7 @@ final class DaemonSockets implements Closeable {
     /** Binds (or inherits) both sockets; when this returns, both accept. */
     static DaemonSockets open(DaemonConfig config) throws IOException {
         LogSocket log = config.logFd() >= 0 ? LogSocket.inherit(config.logFd(), LinuxKit.MAX_NAME_LEN)
-                : LogSocket.bind(config.logSocket(), LinuxKit.MAX_NAME_LEN);
+                : LogSocket.bind(config.logSocket(), LinuxKit.MAX_NAME_LEN, config.socketModes());
         try {
             if (config.queryFd() >= 0) {
                 return new DaemonSockets(log,
@@ -48,6 +48,13 @@ final class DaemonSockets implements Closeable {
             } catch (IOException e) {
                 server.close();
                 throw new IOException("cannot bind query socket " + config.querySocket() + ": " + e.getMessage(), e);
+            }
+            try {
+                config.socketModes().applyToQuerySocket(config.querySocket());
+            } catch (IOException e) {
+                server.close();
+                Files.deleteIfExists(config.querySocket());
+                throw e;
             }
             return new DaemonSockets(log, server, config.querySocket(), -1);
         } catch (IOException | RuntimeException e) {

@@ -15,10 +15,11 @@ import dev.memlogd.core.cli.GoFlagSyntax;
 import dev.memlogd.core.cli.StopSignals;
 import dev.memlogd.core.cli.VersionProvider;
 import dev.memlogd.core.wire.EntryJsonEncoder;
-import dev.memlogd.daemon.fd.FdBudget;
 import dev.memlogd.daemon.fd.FdChannels;
+import dev.memlogd.daemon.fd.SocketModes;
 import dev.memlogd.daemon.ingest.RateLimit;
 import dev.memlogd.daemon.ingest.SyslogSources;
+import dev.memlogd.daemon.query.Access;
 import dev.memlogd.core.wire.LinuxKit;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -108,6 +109,60 @@ public final class MemlogdCommand implements Callable<Integer> {
                     + " (default: ${DEFAULT-VALUE}).")
     long clientWaitMillis = 1000;
 
+    @Option(names = {"-max-pending", "--max-pending"}, paramLabel = "N",
+            description = "Connections still owing their mode byte at once; a newer one closes the oldest"
+                    + " (told why) rather than be refused (default: ${DEFAULT-VALUE}).")
+    int maxPending = 64;
+
+    @Option(names = {"-max-pending-per-uid", "--max-pending-per-uid"}, paramLabel = "N",
+            description = "Of those, connections of one user: a newer one closes that user's oldest, so one"
+                    + " user's silent connections never crowd out another's (default: ${DEFAULT-VALUE}).")
+    int maxPendingPerUid = 16;
+
+    @Option(names = {"-read-uids", "--read-uids"}, paramLabel = "USERS",
+            description = "Users (names or uids, comma-separated) allowed to read the log; with -read-gids"
+                    + " also empty, anyone who can connect to the query socket (default: empty).")
+    String readUids = "";
+
+    @Option(names = {"-read-gids", "--read-gids"}, paramLabel = "GROUPS",
+            description = "Groups (names or gids) allowed to read the log: a client's primary group, as the"
+                    + " kernel reports it (default: empty).")
+    String readGids = "";
+
+    @Option(names = {"-hold-uids", "--hold-uids"}, paramLabel = "USERS",
+            description = "Users whose reading may hold ingest back (-client-wait); other readers are lapped"
+                    + " when they fall behind (default: ${DEFAULT-VALUE}, root).")
+    String holdUids = "0";
+
+    @Option(names = {"-hold-gids", "--hold-gids"}, paramLabel = "GROUPS",
+            description = "Groups (a client's primary group) whose reading may hold ingest back (default: empty).")
+    String holdGids = "";
+
+    @Option(names = {"-hold-min-rate", "--hold-min-rate"}, paramLabel = "N",
+            description = "Entries a second a holding reader must take while it is behind; one slower for"
+                    + " -hold-min-time while ingest waits for it stops holding and is told. 0: no bound"
+                    + " (default: ${DEFAULT-VALUE}).")
+    long holdMinRate = 5000;
+
+    @Option(names = {"-hold-min-time", "--hold-min-time"}, paramLabel = "MS",
+            description = "The window -hold-min-rate is measured over (default: ${DEFAULT-VALUE}).")
+    long holdMinTimeMillis = 10_000;
+
+    @Option(names = {"-socket-log-mode", "--socket-log-mode"}, paramLabel = "MODE",
+            description = "Octal mode of the log socket file: who may connect (write) may hand memlogd fds"
+                    + " (default: ${DEFAULT-VALUE}, only the owner).")
+    String logSocketMode = "0755";
+
+    @Option(names = {"-socket-query-mode", "--socket-query-mode"}, paramLabel = "MODE",
+            description = "Octal mode of the query socket file: who may connect may read the log, unless"
+                    + " -read-uids/-read-gids say otherwise (default: empty, as the umask leaves it).")
+    String querySocketMode = "";
+
+    @Option(names = {"-socket-group", "--socket-group"}, paramLabel = "GROUP",
+            description = "Group of both socket files, for modes that let a group connect (default: empty,"
+                    + " the daemon's group).")
+    String socketGroup = "";
+
     @Option(names = {"-no-console", "--no-console"}, arity = "0..1", paramLabel = "BOOL", fallbackValue = "true",
             converter = GoBoolean.class,
             description = "Do not print entries on stdout (the default in the foreground is to print"
@@ -181,9 +236,8 @@ public final class MemlogdCommand implements Callable<Integer> {
         }
         daemon.ownMessage("memlogd " + new VersionProvider().getVersion()[0] + " started on JDK "
                 + Runtime.version() + ", identity " + daemon.identity() + ": log " + daemon.logSocketName() + ", query " + daemon.querySocketName()
-                + ", max-lines " + maxLines + ", max-bytes " + maxBytes + ", sources at once " + daemon.sourceBudget()
-                + (daemon.sourceBudget() < maxSources ? " (fewer than -max-sources " + maxSources
-                        + ": the process fd limit is " + FdBudget.fdLimit() + ")" : "")
+                + ", max-lines " + maxLines + ", max-bytes " + maxBytes + ", " + daemon.fdBudget().describe(maxSources)
+                + ", query clients at once " + daemon.fdBudget().clients()
                 + (config.syslogPrefix().isNone() ? "" : ", syslog-prefix " + config.syslogPrefix())
                 + (config.rateLimit().isOff() ? "" : ", rate limit " + config.rateLimit()));
         Daemonizer.reportReady(readyFd, "READY");
@@ -219,6 +273,13 @@ public final class MemlogdCommand implements Callable<Integer> {
                 : rateLimitBurst < 0 ? "-rate-limit-burst must be at least 0: " + rateLimitBurst
                 : statsClosedSources < 0 ? "-stats-closed-sources must be at least 0: " + statsClosedSources
                 : rateLimitIntervalProblem() != null ? rateLimitIntervalProblem()
+                : maxPending < 1 ? "-max-pending must be at least 1: " + maxPending
+                : maxPendingPerUid < 1 ? "-max-pending-per-uid must be at least 1: " + maxPendingPerUid
+                : holdMinRate < 0 ? "-hold-min-rate must be at least 0: " + holdMinRate
+                : holdMinTimeMillis < 1 ? "-hold-min-time must be at least 1: " + holdMinTimeMillis
+                : SocketModes.problem(logSocketMode, querySocketMode, socketGroup) != null
+                        ? SocketModes.problem(logSocketMode, querySocketMode, socketGroup)
+                : accessProblem() != null ? accessProblem()
                 : logFd < 0 && queryFd < 0 && samePath(logSocket, querySocket)
                         ? "-socket-log and -socket-query must be two paths, not both " + logSocket
                 : null;
@@ -233,6 +294,15 @@ public final class MemlogdCommand implements Callable<Integer> {
         }
     }
 
+    private String accessProblem() {
+        try {
+            Access.parse(readUids, readGids, holdUids, holdGids);
+            return null;
+        } catch (IllegalArgumentException e) {
+            return "-read-uids, -read-gids, -hold-uids, -hold-gids: " + e.getMessage();
+        }
+    }
+
     private static boolean samePath(Path a, Path b) {
         return a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize());
     }
@@ -242,7 +312,9 @@ public final class MemlogdCommand implements Callable<Integer> {
                 maxSources, maxClients, clientBuffer, readChunk, modeTimeoutMillis, clientWaitMillis,
                 !noConsole && !daemonize, SyslogSources.parse(syslogPrefix),
                 RateLimit.of(rateLimitBurst, GoDuration.parseNanos(rateLimitInterval), rateLimitInterval),
-                statsClosedSources);
+                maxPending, maxPendingPerUid,
+                Access.parse(readUids, readGids, holdUids, holdGids), holdMinRate, holdMinTimeMillis,
+                new SocketModes(logSocketMode, querySocketMode, socketGroup), statsClosedSources);
     }
 
     /**

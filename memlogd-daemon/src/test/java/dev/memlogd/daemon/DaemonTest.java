@@ -37,8 +37,10 @@ import dev.memlogd.core.wire.LinuxKit;
 import dev.memlogd.core.wire.QueryRequest;
 import dev.memlogd.core.wire.LogEntry;
 import dev.memlogd.daemon.fd.FdChannels;
+import dev.memlogd.daemon.fd.SocketModes;
 import dev.memlogd.daemon.ingest.RateLimit;
 import dev.memlogd.daemon.ingest.SyslogSources;
+import dev.memlogd.daemon.query.Access;
 import dev.memlogd.testkit.Await;
 
 /**
@@ -64,7 +66,7 @@ class DaemonTest {
     private DaemonConfig config(int logFd, int queryFd, int maxLines, long clientWaitMillis) {
         return new DaemonConfig(dir.resolve("log.sock"), dir.resolve("q.sock"), logFd, queryFd, maxLines, 1 << 20,
                 1024, 4096, 64, 64 << 10, 16 << 10, 5000, clientWaitMillis, false, SyslogSources.NONE,
-                RateLimit.OFF, 1000);
+                RateLimit.OFF, 64, 16, Access.defaults(), 0, 1, SocketModes.DEFAULTS, 1000);
     }
 
     private void start(DaemonConfig config) throws IOException {

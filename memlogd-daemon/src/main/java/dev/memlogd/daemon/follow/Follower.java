@@ -73,6 +73,7 @@ public final class Follower implements KeyHandler, HoldPolicy.Reader {
     /** Whether ingest waits for this follower now: false from a stall until it catches up again. */
     private boolean holding;
     private long progressNanos = System.nanoTime();
+    private final Pace pace = new Pace();
     private long episodeMissed;
     private int episodeLaps;
     private long lastLapReportNanos;
@@ -119,6 +120,11 @@ public final class Follower implements KeyHandler, HoldPolicy.Reader {
     @Override
     public void stopHolding() {
         holding = false;
+    }
+
+    @Override
+    public Pace pace() {
+        return pace;
     }
 
     @Override
@@ -185,6 +191,7 @@ public final class Follower implements KeyHandler, HoldPolicy.Reader {
                     }
                     // Caught up: a follower that stalled before holds ingest again.
                     progressNanos = System.nanoTime();
+                    pace.stop();
                     holding = holdsWhenKeepingUp;
                     interestWrite(false);
                     return !follow && cursor.nextSeq() >= stopSeq;

@@ -6,6 +6,7 @@ import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import dev.memlogd.core.ring.LogRing;
 import dev.memlogd.core.wire.EntryEncoder;
@@ -28,6 +29,7 @@ public final class Followers implements Follower.Owner {
     private final HoldPolicy hold;
     private final int bufferSize;
     private final long clientWaitMillis;
+    private final long minRate;
     private Follower console;
     private int clients;
     /** Entries missed by lapped readers that have gone (those of readers still here are theirs). */
@@ -39,12 +41,22 @@ public final class Followers implements Follower.Owner {
      */
     public Followers(LogRing ring, Clock clock, OwnLog ownLog, int bufferSize, int maxLineLength,
             long clientWaitMillis) {
+        this(ring, clock, ownLog, bufferSize, maxLineLength, clientWaitMillis, 0, 1);
+    }
+
+    /**
+     * @param holdMinRate     {@code -hold-min-rate}: entries a second a holding reader must take while behind
+     * @param holdMinTimeMillis {@code -hold-min-time}: the window that rate is measured over
+     */
+    public Followers(LogRing ring, Clock clock, OwnLog ownLog, int bufferSize, int maxLineLength,
+            long clientWaitMillis, long holdMinRate, long holdMinTimeMillis) {
         this.ring = ring;
         this.clock = clock;
         this.ownLog = ownLog;
         this.bufferSize = bufferSize;
         this.clientWaitMillis = clientWaitMillis;
-        this.hold = HoldPolicy.of(ring, maxLineLength, clientWaitMillis);
+        this.minRate = holdMinRate;
+        this.hold = HoldPolicy.of(ring, maxLineLength, clientWaitMillis, holdMinRate, holdMinTimeMillis);
     }
 
     /** Echoes every new entry to the console, in logread's format; it never holds ingest. */
@@ -59,10 +71,13 @@ public final class Followers implements Follower.Owner {
     /**
      * Makes a query client past its handshake a follower, sends it what its socket takes now.
      *
-     * @param key the client's key, registered with the loop's selector; re-attached to the follower
+     * @param key         the client's key, registered with the loop's selector; re-attached to the follower
+     * @param description who it is, for the daemon's entries about it
+     * @param mayHold     whether its credentials allow it to hold ingest ({@code -hold-uids}, {@code -hold-gids})
      */
-    public void addClient(SocketChannel channel, SelectionKey key, ReadPlan plan) {
-        Follower follower = new Follower("query client", channel, ring, plan, EntryEncoder.JSON, bufferSize, clock,
+    public void addClient(SocketChannel channel, SelectionKey key, ReadPlan plan, String description,
+            boolean mayHold) {
+        Follower follower = new Follower(description, channel, ring, plan, EntryEncoder.JSON, bufferSize, clock,
                 this);
         follower.attach(key);
         key.attach(follower);
@@ -70,8 +85,11 @@ public final class Followers implements Follower.Owner {
         // still get its dump, so its EOF is not watched (it ends when the dump is sent, or
         // when a write fails).
         key.interestOps(plan.follow() ? SelectionKey.OP_READ : 0);
-        if (hold.enabled()) {
+        if (hold.enabled() && mayHold) {
             follower.holdIngest();
+        } else if (hold.enabled()) {
+            ownLog.report("hold-denied", description + " reads without holding ingest (not in -hold-uids or"
+                    + " -hold-gids): if it falls behind it is lapped, and told what it missed");
         }
         followers.add(follower);
         clients++;
@@ -87,10 +105,27 @@ public final class Followers implements Follower.Owner {
 
     /** Entries ingest may append now ({@link HoldPolicy#budget}); logs readers it stops waiting for. */
     public long ingestBudget() {
-        return hold.budget(followers, System.nanoTime(), reader -> ownLog.report("client-wait", reader
-                + " took nothing for " + clientWaitMillis + " ms (-client-wait) while ingest waited for it;"
-                + " ingest goes on without it until it catches up, and it is told what it misses"));
+        return hold.budget(followers, System.nanoTime(), releases);
     }
+
+    /** The daemon's entries, and the reader's notice, when a reader stops holding ingest. */
+    private final HoldPolicy.Releases releases = new HoldPolicy.Releases() {
+        @Override
+        public void tookNothing(HoldPolicy.Reader reader) {
+            ownLog.report("client-wait", reader + " took nothing for " + clientWaitMillis + " ms (-client-wait)"
+                    + " while ingest waited for it; ingest goes on without it until it catches up, and it is told"
+                    + " what it misses");
+        }
+
+        @Override
+        public void tooSlow(HoldPolicy.Reader reader, long entries, long nanos) {
+            String pace = "took " + entries + " entries in " + TimeUnit.NANOSECONDS.toMillis(nanos) + " ms while"
+                    + " ingest waited for it, fewer than -hold-min-rate " + minRate + " a second";
+            ((Follower) reader).notice("this reader stopped holding ingest: it " + pace + "; ingest no longer"
+                    + " waits for it until it catches up, so it may miss entries (it is told how many)", -1);
+            ownLog.report("hold-min-rate", reader + " stopped holding ingest: it " + pace);
+        }
+    };
 
     /** While ingest waits: when the loop must look again, if no reader's channel drains first. */
     public long holdDeadline() {

@@ -3,13 +3,13 @@ package dev.memlogd.daemon.intake;
 import java.io.Closeable;
 import java.io.File;
 import java.io.FileDescriptor;
+import java.io.FileInputStream;
 import java.io.IOException;
 import java.net.SocketException;
 import java.nio.ByteBuffer;
 import java.nio.channels.Pipe;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.BitSet;
 
 import org.newsclub.net.unix.AFUNIXDatagramChannel;
@@ -19,6 +19,7 @@ import org.newsclub.net.unix.FileDescriptorCast;
 import dev.memlogd.daemon.fd.FdChannels;
 import dev.memlogd.daemon.fd.FdInspector;
 import dev.memlogd.daemon.fd.SocketFiles;
+import dev.memlogd.daemon.fd.SocketModes;
 
 /**
  * The log socket: a Unix datagram socket on which LinuxKit's init (or anyone) sends a source
@@ -55,6 +56,12 @@ public final class LogSocket implements Closeable {
     private final Path createdPath;
     private final ByteBuffer payload;
     private final byte[] name;
+    /**
+     * An fd held open only to be closed when a datagram was cut short: the kernel installs a
+     * datagram's fds into every free slot up to the fd limit, and the listing that finds them
+     * needs one fd itself. Held, no datagram can take that slot.
+     */
+    private FileInputStream spare;
 
     private LogSocket(AFUNIXDatagramChannel channel, Path createdPath, int maxNameLength) throws IOException {
         this.channel = channel;
@@ -67,10 +74,14 @@ public final class LogSocket implements Closeable {
         // junixsocket unlinks a bound datagram socket's file when it closes it: an inherited
         // socket's file belongs to whoever passed the fd, and our own is removed by close().
         channel.socket().setDeleteOnClose(false);
+        this.spare = new FileInputStream("/dev/null");
     }
 
-    /** Binds a new socket at {@code path}, replacing a stale socket file nobody listens on. */
-    public static LogSocket bind(Path path, int maxNameLength) throws IOException {
+    /**
+     * Binds a new socket at {@code path}, replacing a stale socket file nobody listens on, and
+     * gives the file {@code modes}' log socket mode and group.
+     */
+    public static LogSocket bind(Path path, int maxNameLength, SocketModes modes) throws IOException {
         SocketFiles.claim(path, true);
         AFUNIXDatagramChannel channel = AFUNIXDatagramChannel.open();
         try {
@@ -81,18 +92,16 @@ public final class LogSocket implements Closeable {
         }
         // junixsocket leaves the socket file 0666 whatever the umask, so any local user could
         // hand memlogd fds (and use up -max-sources). LinuxKit's socket follows the umask
-        // (0755 under init's 022): only its owner, root, may connect. Do the same explicitly.
+        // (0755 under init's 022): only its owner, root, may connect. The mode is always set
+        // explicitly (default 0755).
         try {
-            Files.setPosixFilePermissions(path, PosixFilePermissions.fromString(SOCKET_PERMISSIONS));
-        } catch (IOException | UnsupportedOperationException e) {
+            modes.applyToLogSocket(path);
+        } catch (IOException e) {
             channel.close();
-            throw new IOException("cannot restrict log socket " + path + " to its owner: " + e.getMessage(), e);
+            throw e;
         }
         return new LogSocket(channel, path, maxNameLength);
     }
-
-    /** Only the owner may connect (write) to the log socket; as LinuxKit's under umask 022. */
-    public static final String SOCKET_PERMISSIONS = "rwxr-xr-x";
 
     /** Uses an inherited, bound datagram socket ({@code -fd-log}). */
     public static LogSocket inherit(int fd, int maxNameLength) throws IOException {
@@ -124,7 +133,7 @@ public final class LogSocket implements Closeable {
             channel.receive(payload);
             fds = channel.getReceivedFileDescriptors();
         } catch (SocketException e) {
-            int strays = closeStrays(receiver.knownFds());
+            int strays = closeStraysWithSpare(receiver.knownFds());
             receiver.onBadDatagram("datagram dropped: " + e.getMessage()
                     + (strays > 0 ? "; closed " + strays + " fds it carried (at most about 60 fit in one datagram)"
                             : ""));
@@ -155,6 +164,7 @@ public final class LogSocket implements Closeable {
     /** Closes the socket and removes its file if this process created it. */
     @Override
     public void close() throws IOException {
+        closeSpare();
         channel.close();
         if (createdPath != null) {
             Files.deleteIfExists(createdPath);
@@ -189,6 +199,33 @@ public final class LogSocket implements Closeable {
             // Out of fds: nothing can have been received into a free slot either.
         }
         return open;
+    }
+
+    /** {@link #closeStrays} with the spare's slot freed for the listing, and the spare taken again after. */
+    private int closeStraysWithSpare(BitSet known) {
+        if (known == null) {
+            return 0;
+        }
+        closeSpare();
+        int closed = closeStrays(known);
+        try {
+            // Closed during every listing, the spare is never taken for a stray, whatever its number.
+            spare = new FileInputStream("/dev/null");
+        } catch (IOException e) {
+            spare = null; // out of fds even now: the next cut-short datagram's listing may fail
+        }
+        return closed;
+    }
+
+    private void closeSpare() {
+        if (spare != null) {
+            try {
+                spare.close();
+            } catch (IOException e) {
+                // /dev/null: nothing to report.
+            }
+            spare = null;
+        }
     }
 
     private static int closeStrays(BitSet known) {

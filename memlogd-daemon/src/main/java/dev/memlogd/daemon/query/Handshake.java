@@ -35,13 +35,16 @@ public final class Handshake implements KeyHandler {
     }
 
     final SocketChannel channel;
+    /** Who connected, read once at accept. */
+    final Peer peer;
     final long deadlineNanos;
     private final QueryAcceptor acceptor;
     private ByteBuffer in = ByteBuffer.allocate(1);
     private int mode = -1;
 
-    Handshake(SocketChannel channel, long deadlineNanos, QueryAcceptor acceptor) {
+    Handshake(SocketChannel channel, Peer peer, long deadlineNanos, QueryAcceptor acceptor) {
         this.channel = channel;
+        this.peer = peer;
         this.deadlineNanos = deadlineNanos;
         this.acceptor = acceptor;
     }

@@ -9,6 +9,7 @@ import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 import dev.memlogd.core.ring.LogRing;
@@ -34,8 +35,6 @@ import dev.memlogd.daemon.stats.StatsReport;
 public final class QueryAcceptor implements KeyHandler {
     /** Clients accepted per round at most, so that a flood of connections cannot starve the sources. */
     static final int ACCEPTS_PER_ROUND = 64;
-    /** Connections accepted but still owing their mode byte; they also count against the fd reserve. */
-    public static final int MAX_PENDING_HANDSHAKES = 64;
     static final long ACCEPT_PAUSE_NANOS = 1_000_000_000L;
 
     private final ServerSocketChannel server;
@@ -46,13 +45,31 @@ public final class QueryAcceptor implements KeyHandler {
     private final OwnLog ownLog;
     private final Clock clock;
     private final int maxClients;
+    /** What sets {@code maxClients}, for the refusal notice. */
+    private final String clientsLimit;
     private final long modeTimeoutMillis;
     private final String identity;
+    private final Access access;
+    private final Limits limits;
+    private final Refusals refusals;
     private final List<Handshake> handshakes = new ArrayList<>();
     private final StatsReport stats;
     /** Statistics answers still being written; they count against -max-clients. */
     private final List<StatsReply> replies = new ArrayList<>();
     private long acceptPausedUntil;
+
+    /**
+     * What a client may use of the daemon, and what sets each bound (for the refusal notices).
+     *
+     * @param maxClients        query clients at once: {@code -max-clients}, or fewer if the fd limit says so
+     * @param clientsLimit      what sets {@code maxClients}
+     * @param maxPending        connections owing their mode byte at once ({@code -max-pending}, or fewer)
+     * @param maxPendingPerUser of those, from one user ({@code -max-pending-per-uid})
+     * @param modeTimeoutMillis time for the mode byte and request ({@code -mode-timeout})
+     */
+    public record Limits(int maxClients, String clientsLimit, int maxPending, int maxPendingPerUser,
+            long modeTimeoutMillis) {
+    }
 
     /**
      * Registers {@code server} (non-blocking from here) with {@code selector}.
@@ -61,8 +78,8 @@ public final class QueryAcceptor implements KeyHandler {
      * @param stats    answers statistics requests
      */
     public QueryAcceptor(ServerSocketChannel server, Selector selector, LogRing ring, Followers followers,
-            OwnLog ownLog, Clock clock, int maxClients, long modeTimeoutMillis, String identity, StatsReport stats)
-            throws IOException {
+            OwnLog ownLog, Clock clock, Limits limits, Access access, String identity,
+            StatsReport stats) throws IOException {
         this.stats = stats;
         this.server = server;
         this.selector = selector;
@@ -70,9 +87,13 @@ public final class QueryAcceptor implements KeyHandler {
         this.followers = followers;
         this.ownLog = ownLog;
         this.clock = clock;
-        this.maxClients = maxClients;
-        this.modeTimeoutMillis = modeTimeoutMillis;
+        this.maxClients = limits.maxClients();
+        this.clientsLimit = limits.clientsLimit();
+        this.modeTimeoutMillis = limits.modeTimeoutMillis();
+        this.limits = limits;
+        this.access = access;
         this.identity = identity;
+        this.refusals = new Refusals(ownLog, System::nanoTime);
         server.configureBlocking(false);
         this.acceptKey = server.register(selector, SelectionKey.OP_ACCEPT, this);
     }
@@ -104,14 +125,17 @@ public final class QueryAcceptor implements KeyHandler {
     private void startHandshake(SocketChannel client) {
         try {
             client.configureBlocking(false);
-            // Over the client limit, a client is told so once it has sent its mode byte (see
-            // continueHandshake): refused at once, its write of the mode byte would fail (EPIPE)
-            // and it would never read why. Only a flood of silent connections is refused here.
-            if (handshakes.size() >= MAX_PENDING_HANDSHAKES) {
-                refuse(client, "too many connections waiting to send their mode byte (" + MAX_PENDING_HANDSHAKES + ")");
-                return;
+            Peer peer = Peer.of(client);
+            // Silent connections must not lock everyone out: the newest connection always gets
+            // its chance, at the expense of the oldest one waiting (of its own user first, so
+            // that one user's flood evicts only its own connections while others' fit).
+            Handshake oldestOfUser = oldestOf(peer);
+            if (oldestOfUser != null && countOf(peer) >= limits.maxPendingPerUser()) {
+                evict(oldestOfUser, "-max-pending-per-uid " + limits.maxPendingPerUser() + ", " + peer);
+            } else if (handshakes.size() >= limits.maxPending()) {
+                evict(handshakes.get(0), "-max-pending " + limits.maxPending());
             }
-            Handshake handshake = new Handshake(client,
+            Handshake handshake = new Handshake(client, peer,
                     System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(modeTimeoutMillis), this);
             client.register(selector, SelectionKey.OP_READ, handshake);
             handshakes.add(handshake);
@@ -122,6 +146,32 @@ public final class QueryAcceptor implements KeyHandler {
         }
     }
 
+    /** The oldest connection of the peer's user still owing its mode byte, or null. */
+    private Handshake oldestOf(Peer peer) {
+        for (int i = 0; i < handshakes.size(); i++) {
+            if (Objects.equals(handshakes.get(i).peer.user(), peer.user())) {
+                return handshakes.get(i);
+            }
+        }
+        return null;
+    }
+
+    private int countOf(Peer peer) {
+        int count = 0;
+        for (int i = 0; i < handshakes.size(); i++) {
+            if (Objects.equals(handshakes.get(i).peer.user(), peer.user())) {
+                count++;
+            }
+        }
+        return count;
+    }
+
+    private void evict(Handshake handshake, String limit) {
+        handshakes.remove(handshake);
+        refuse(handshake, Refusals.Reason.EVICTED, "closed while still waiting for its mode byte, to make room for"
+                + " a newer connection (" + limit + ")");
+    }
+
     /** Reads what the client sent; once its request is complete, makes it a follower or refuses it. */
     void continueHandshake(Handshake handshake) {
         QueryRequest request;
@@ -129,7 +179,7 @@ public final class QueryAcceptor implements KeyHandler {
             request = handshake.read();
         } catch (Handshake.Refused e) {
             handshakes.remove(handshake);
-            refuse(handshake.channel, e.getMessage());
+            refuse(handshake, Refusals.Reason.BAD_REQUEST, e.getMessage());
             return;
         } catch (IOException e) {
             drop(handshake);
@@ -139,15 +189,22 @@ public final class QueryAcceptor implements KeyHandler {
             return;
         }
         handshakes.remove(handshake);
+        if (!access.mayRead(handshake.peer)) {
+            refuse(handshake, Refusals.Reason.DENIED, "not allowed to read the log (" + handshake.peer
+                    + " is not in -read-uids or -read-gids)");
+            return;
+        }
         if (followers.clientCount() + replies.size() >= maxClients) {
-            refuse(handshake.channel, "too many query clients (-max-clients " + maxClients + ")");
+            refuse(handshake, Refusals.Reason.TOO_MANY, "too many query clients (" + maxClients + ", " + clientsLimit
+                    + ")");
             return;
         }
         if (request.stats()) {
             reply(handshake.channel, stats.toJsonLine());
             return;
         }
-        followers.addClient(handshake.channel, handshake.channel.keyFor(selector), ReadPlan.of(request, ring, identity));
+        followers.addClient(handshake.channel, handshake.channel.keyFor(selector), ReadPlan.of(request, ring, identity),
+                "query client (" + handshake.peer + ")", access.mayHold(handshake.peer));
     }
 
     /** Sends a statistics answer, then closes; what the socket does not take now is sent as it drains. */
@@ -180,8 +237,9 @@ public final class QueryAcceptor implements KeyHandler {
         closeQuietly(handshake.channel);
     }
 
-    /** Tells the client why in one notice, then closes it; logs the refusal. */
-    private void refuse(SocketChannel client, String why) {
+    /** Tells the client why in one notice, then closes it; logs the refusal (or counts it, {@link Refusals}). */
+    private void refuse(Handshake handshake, Refusals.Reason reason, String why) {
+        SocketChannel client = handshake.channel;
         ByteBuffer notice = ByteBuffer.allocate(EntryEncoder.JSON.maxNoticeLength(why));
         EntryEncoder.JSON.encodeNotice(notice, clock.nowNanos(), why, -1);
         try {
@@ -197,10 +255,13 @@ public final class QueryAcceptor implements KeyHandler {
             // The client is already gone.
         }
         closeQuietly(client);
-        ownLog.report("query-refused", "query client refused: " + why);
+        refusals.refused(reason, handshake.peer, why);
     }
 
-    /** Refuses every client whose mode byte (or request) is overdue; drops statistics answers not read in time. */
+    /**
+     * Refuses every client whose mode byte (or request) is overdue; drops statistics answers not
+     * read in time; writes the refusals' summary when due.
+     */
     public void expireHandshakes(long nowNanos) {
         for (int i = replies.size() - 1; i >= 0; i--) {
             StatsReply reply = replies.get(i);
@@ -214,9 +275,11 @@ public final class QueryAcceptor implements KeyHandler {
             Handshake handshake = it.next();
             if (nowNanos - handshake.deadlineNanos >= 0) {
                 it.remove();
-                refuse(handshake.channel, "no mode byte (or request line) within " + modeTimeoutMillis + " ms");
+                refuse(handshake, Refusals.Reason.SILENT, "no mode byte (or request line) within " + modeTimeoutMillis
+                        + " ms");
             }
         }
+        refusals.flushIfDue(nowNanos);
     }
 
     /** Accepts again once an out-of-fds pause is over. */
@@ -227,9 +290,12 @@ public final class QueryAcceptor implements KeyHandler {
         }
     }
 
-    /** The next handshake deadline or end of an accept pause ({@link System#nanoTime()}), or {@link Long#MAX_VALUE}. */
+    /**
+     * The next handshake deadline, end of an accept pause or summary of refusals
+     * ({@link System#nanoTime()}), or {@link Long#MAX_VALUE}.
+     */
     public long nextDeadline() {
-        long next = acceptPausedUntil != 0 ? acceptPausedUntil : Long.MAX_VALUE;
+        long next = Math.min(acceptPausedUntil != 0 ? acceptPausedUntil : Long.MAX_VALUE, refusals.deadline());
         for (int i = 0; i < handshakes.size(); i++) {
             next = Math.min(next, handshakes.get(i).deadlineNanos);
         }

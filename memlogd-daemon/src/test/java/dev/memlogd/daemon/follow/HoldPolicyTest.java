@@ -21,6 +21,18 @@ class HoldPolicyTest {
     private final LogRing ring = new LogRing(100, 16 << 20);
     private final HoldPolicy policy = HoldPolicy.of(ring, 1024, 1000);
     private final List<HoldPolicy.Reader> released = new ArrayList<>();
+    private final List<String> tooSlow = new ArrayList<>();
+    private final HoldPolicy.Releases releases = new HoldPolicy.Releases() {
+        @Override
+        public void tookNothing(HoldPolicy.Reader reader) {
+            released.add(reader);
+        }
+
+        @Override
+        public void tooSlow(HoldPolicy.Reader reader, long entries, long nanos) {
+            tooSlow.add(entries + " in " + nanos);
+        }
+    };
 
     /** A reader as the policy sees it. */
     private static final class Reader implements HoldPolicy.Reader {
@@ -28,6 +40,7 @@ class HoldPolicyTest {
         boolean waiting;
         long progressNanos;
         long nextSeq;
+        final Pace pace = new Pace();
 
         Reader(long nextSeq) {
             this.nextSeq = nextSeq;
@@ -57,6 +70,11 @@ class HoldPolicyTest {
         public void stopHolding() {
             holding = false;
         }
+
+        @Override
+        public Pace pace() {
+            return pace;
+        }
     }
 
     private void append(int lines) {
@@ -70,8 +88,8 @@ class HoldPolicyTest {
         Reader console = new Reader(1);
         console.holding = false;
 
-        assertEquals(Long.MAX_VALUE, policy.budget(List.of(console), 0, released::add));
-        assertEquals(Long.MAX_VALUE, policy.budget(List.of(), 0, released::add));
+        assertEquals(Long.MAX_VALUE, policy.budget(List.of(console), 0, releases));
+        assertEquals(Long.MAX_VALUE, policy.budget(List.of(), 0, releases));
     }
 
     @Test
@@ -79,7 +97,7 @@ class HoldPolicyTest {
         append(30);
         Reader reader = new Reader(ring.nextSeq());
 
-        long budget = policy.budget(List.of(reader), 0, released::add);
+        long budget = policy.budget(List.of(reader), 0, releases);
 
         assertEquals(100 - HoldPolicy.OWN_ENTRY_RESERVE, budget);
     }
@@ -90,7 +108,7 @@ class HoldPolicyTest {
         Reader behind = new Reader(ring.nextSeq() - 50);
         Reader caughtUp = new Reader(ring.nextSeq());
 
-        long budget = policy.budget(List.of(caughtUp, behind), 0, released::add);
+        long budget = policy.budget(List.of(caughtUp, behind), 0, releases);
 
         assertEquals(100 - 50 - HoldPolicy.OWN_ENTRY_RESERVE, budget);
     }
@@ -102,8 +120,8 @@ class HoldPolicyTest {
         stuck.waiting = true;
         stuck.progressNanos = 5_000;
 
-        long before = policy.budget(List.of(stuck), 5_000 + WAIT_NANOS - 1, released::add);
-        long after = policy.budget(List.of(stuck), 5_000 + WAIT_NANOS, released::add);
+        long before = policy.budget(List.of(stuck), 5_000 + WAIT_NANOS - 1, releases);
+        long after = policy.budget(List.of(stuck), 5_000 + WAIT_NANOS, releases);
 
         assertTrue(before <= 0, "still held just before -client-wait: " + before);
         assertEquals(Long.MAX_VALUE, after);
@@ -116,7 +134,7 @@ class HoldPolicyTest {
         Reader idle = new Reader(ring.nextSeq());
         idle.progressNanos = 0;
 
-        policy.budget(List.of(idle), 100 * WAIT_NANOS, released::add);
+        policy.budget(List.of(idle), 100 * WAIT_NANOS, releases);
 
         assertTrue(idle.holdsIngest());
         assertTrue(released.isEmpty());
@@ -143,7 +161,7 @@ class HoldPolicyTest {
         append(100);
 
         assertFalse(linuxKit.enabled());
-        assertEquals(Long.MAX_VALUE, linuxKit.budget(List.of(new Reader(ring.oldestSeq())), 0, released::add));
+        assertEquals(Long.MAX_VALUE, linuxKit.budget(List.of(new Reader(ring.oldestSeq())), 0, releases));
     }
 
     @Test
@@ -151,8 +169,75 @@ class HoldPolicyTest {
         LogRing tiny = new LogRing(3, 1 << 20);
         HoldPolicy tinyPolicy = HoldPolicy.of(tiny, 1024, 1000);
 
-        long budget = tinyPolicy.budget(List.of(new Reader(tiny.nextSeq())), 0, released::add);
+        long budget = tinyPolicy.budget(List.of(new Reader(tiny.nextSeq())), 0, releases);
 
         assertEquals(1, budget);
+    }
+
+    /** Issue 11, item 6: a reader taking a little just often enough for -client-wait paced every writer. */
+    @Test
+    void holdingReaderSlowerThanTheMinimumRateForAWindowWhileIngestWaitsStopsHolding() {
+        HoldPolicy paced = HoldPolicy.of(ring, 1024, 1000, 100, 1000);
+        append(100);
+        Reader slow = new Reader(ring.oldestSeq());
+        slow.waiting = true;
+        slow.progressNanos = 0;
+
+        paced.budget(List.of(slow), 0, releases);
+        slow.progressNanos = 900_000_000L; // it takes something before each -client-wait ends
+        slow.nextSeq += 99; // 99 entries in a second: one fewer than -hold-min-rate 100
+        append(99); // which ingest replaced at once: it still waits for this reader
+        long budget = paced.budget(List.of(slow), 1_000_000_000L, releases);
+
+        assertFalse(slow.holdsIngest());
+        assertEquals(Long.MAX_VALUE, budget);
+        assertEquals(List.of("99 in 1000000000"), tooSlow);
+        assertTrue(released.isEmpty(), "not a -client-wait release");
+    }
+
+    @Test
+    void holdingReaderAtTheMinimumRateKeepsHolding() {
+        HoldPolicy paced = HoldPolicy.of(ring, 1024, 1000, 100, 1000);
+        append(100);
+        Reader steady = new Reader(ring.oldestSeq());
+        steady.waiting = true;
+
+        paced.budget(List.of(steady), 0, releases);
+        steady.progressNanos = 900_000_000L;
+        steady.nextSeq += 100;
+        append(100);
+        long budget = paced.budget(List.of(steady), 1_000_000_000L, releases);
+
+        assertTrue(steady.holdsIngest());
+        assertTrue(budget <= 0, "ingest still waits for it: " + budget);
+        assertTrue(tooSlow.isEmpty(), tooSlow.toString());
+    }
+
+    @Test
+    void slowReaderThatIngestDoesNotWaitForKeepsHolding() {
+        HoldPolicy paced = HoldPolicy.of(ring, 1024, 1000, 100, 1000);
+        append(10);
+        Reader behindButWithRoom = new Reader(ring.oldestSeq());
+        behindButWithRoom.waiting = true;
+
+        paced.budget(List.of(behindButWithRoom), 0, releases);
+        behindButWithRoom.progressNanos = 900_000_000L;
+        paced.budget(List.of(behindButWithRoom), 1_000_000_000L, releases);
+
+        assertTrue(behindButWithRoom.holdsIngest());
+        assertTrue(tooSlow.isEmpty(), tooSlow.toString());
+    }
+
+    @Test
+    void releaseDeadlineIncludesTheEndOfAPaceWindow() {
+        HoldPolicy paced = HoldPolicy.of(ring, 1024, 60_000, 100, 1000);
+        append(100);
+        Reader slow = new Reader(ring.oldestSeq());
+        slow.waiting = true;
+        slow.progressNanos = 5;
+
+        paced.budget(List.of(slow), 5, releases);
+
+        assertEquals(5 + 1_000_000_000L, paced.releaseDeadline(List.of(slow)));
     }
 }

@@ -23,6 +23,7 @@ import org.newsclub.net.unix.AFUNIXDatagramChannel;
 import org.newsclub.net.unix.AFUNIXSocketAddress;
 
 import dev.memlogd.daemon.fd.FdChannels;
+import dev.memlogd.daemon.fd.SocketModes;
 import dev.memlogd.daemon.fd.FdInspector;
 import dev.memlogd.testkit.ProcFs;
 
@@ -40,7 +41,7 @@ class LogSocketTest implements LogSocket.Receiver {
     @BeforeEach
     void bind() throws IOException {
         path = dir.resolve("log.sock");
-        socket = LogSocket.bind(path, 512);
+        socket = LogSocket.bind(path, 512, SocketModes.DEFAULTS);
     }
 
     @AfterEach
@@ -157,13 +158,13 @@ class LogSocketTest implements LogSocket.Receiver {
         socket.close();
 
         assertFalse(Files.exists(path));
-        socket = LogSocket.bind(path, 512); // and binding again works
+        socket = LogSocket.bind(path, 512, SocketModes.DEFAULTS); // and binding again works
     }
 
     @Test
     void staleSocketFileIsReplacedButALiveOneIsAnError() throws IOException {
         IOException live = org.junit.jupiter.api.Assertions.assertThrows(IOException.class,
-                () -> LogSocket.bind(path, 512));
+                () -> LogSocket.bind(path, 512, SocketModes.DEFAULTS));
 
         assertTrue(live.getMessage().contains("already running"), live.getMessage());
     }

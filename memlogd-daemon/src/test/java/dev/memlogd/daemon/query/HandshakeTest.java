@@ -43,7 +43,7 @@ class HandshakeTest {
         client = SocketChannel.open(server.getLocalAddress());
         SocketChannel accepted = server.accept();
         accepted.configureBlocking(false);
-        handshake = new Handshake(accepted, Long.MAX_VALUE, null);
+        handshake = new Handshake(accepted, Peer.UNKNOWN, Long.MAX_VALUE, null);
     }
 
     @AfterEach
