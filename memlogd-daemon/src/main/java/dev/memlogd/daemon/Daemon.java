@@ -6,6 +6,7 @@ import java.nio.channels.Selector;
 
 import dev.memlogd.core.ring.LogRing;
 import dev.memlogd.daemon.fd.FdBudget;
+import dev.memlogd.daemon.fd.HangUpProbe;
 import dev.memlogd.daemon.follow.ConsoleEcho;
 import dev.memlogd.daemon.follow.Followers;
 import dev.memlogd.daemon.ingest.Ingest;
@@ -23,6 +24,7 @@ import dev.memlogd.daemon.query.QueryAcceptor;
 final class Daemon {
     private final DaemonSockets sockets;
     private final Selector selector;
+    private final HangUpProbe hangUps;
     private final OwnLog ownLog;
     private final EventLoop loop;
     private final int sourceBudget;
@@ -36,8 +38,9 @@ final class Daemon {
         this.ownLog = new OwnLog(ring, clock, config.maxLineLength());
         Ingest ingest = new Ingest(ring, clock, ownLog, selector, config.readChunk(), config.maxLineLength(),
                 config.syslogPrefix());
+        this.hangUps = HangUpProbe.open();
         Followers followers = new Followers(ring, clock, ownLog, config.clientBuffer(), config.maxLineLength(),
-                config.clientWaitMillis());
+                config.clientWaitMillis(), hangUps);
         QueryAcceptor acceptor = new QueryAcceptor(sockets.query, selector, ring, followers, ownLog, clock,
                 config.maxClients(), config.modeTimeoutMillis(), identity);
         long fdLimit = FdBudget.fdLimit();
@@ -129,6 +132,11 @@ final class Daemon {
     /** Closes every fd and removes the socket files this process created (also for a start that failed after binding). */
     void close() {
         closeChannels(selector);
+        try {
+            hangUps.close();
+        } catch (IOException e) {
+            // Exiting anyway.
+        }
         try {
             sockets.close();
         } catch (IOException e) {

@@ -39,6 +39,12 @@ public final class Follower implements KeyHandler, HoldPolicy.Reader {
 
         /** The follower ended (dump sent, reader gone, channel failed): close and forget it. */
         void finished(Follower follower);
+
+        /**
+         * After EOF on the follower's channel: whether its peer has gone (closed), rather than
+         * only shut down its writing side, in which case it still reads what it is sent.
+         */
+        boolean hungUp(SelectableChannel channel);
     }
 
     /** Shortest time between two ring entries about the same follower's laps. */
@@ -143,9 +149,7 @@ public final class Follower implements KeyHandler, HoldPolicy.Reader {
 
     @Override
     public void onReady(SelectionKey key) {
-        // A following client's only input is its EOF, which frees its fd at once rather than
-        // at the next write.
-        if (key.isReadable() && !discardInput() || key.isWritable() && pump()) {
+        if (key.isReadable() && !readInput() || key.isWritable() && pump()) {
             owner.finished(this);
         }
     }
@@ -239,16 +243,29 @@ public final class Follower implements KeyHandler, HoldPolicy.Reader {
     }
 
     /**
-     * Reads and discards what a following client sends (nothing, normally).
+     * Reads and discards what a following client sends: nothing, normally, then its EOF. A
+     * client that closes frees its fd at once rather than at the next write. A client that
+     * only shut down its writing side (a pipe into {@code socat}, {@code nc -N}) has said all
+     * it will say but still reads: it is served on, and ends when a write to it fails.
      *
-     * @return false at EOF or error: the client has gone and the follower should be closed
+     * @return false when the client has gone and the follower should be closed
      */
-    private boolean discardInput() {
+    private boolean readInput() {
         try {
-            return discardInputBytes() >= 0;
+            if (discardInputBytes() >= 0) {
+                return true;
+            }
         } catch (IOException e) {
+            return false; // reset: it closed with entries unread
+        }
+        if (owner.hungUp(channel)) {
             return false;
         }
+        // Its EOF stays readable: stop watching it, or every select would return at once.
+        if (key != null && key.isValid()) {
+            key.interestOps(key.interestOps() & ~SelectionKey.OP_READ);
+        }
+        return true;
     }
 
     private int discardInputBytes() throws IOException {

@@ -1,6 +1,7 @@
 package dev.memlogd.daemon.follow;
 
 import java.io.IOException;
+import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
@@ -9,6 +10,7 @@ import java.util.List;
 
 import dev.memlogd.core.ring.LogRing;
 import dev.memlogd.core.wire.EntryEncoder;
+import dev.memlogd.daemon.fd.HangUpProbe;
 import dev.memlogd.daemon.loop.Clock;
 import dev.memlogd.daemon.loop.OwnLog;
 
@@ -26,6 +28,7 @@ public final class Followers implements Follower.Owner {
     private final Clock clock;
     private final OwnLog ownLog;
     private final HoldPolicy hold;
+    private final HangUpProbe hangUps;
     private final int bufferSize;
     private final long clientWaitMillis;
     private Follower console;
@@ -34,14 +37,16 @@ public final class Followers implements Follower.Owner {
     /**
      * @param bufferSize       {@code -client-buffer}: output buffered per reader
      * @param clientWaitMillis {@code -client-wait} (see {@link HoldPolicy})
+     * @param hangUps          tells a client that closed from one that only half-closed
      */
     public Followers(LogRing ring, Clock clock, OwnLog ownLog, int bufferSize, int maxLineLength,
-            long clientWaitMillis) {
+            long clientWaitMillis, HangUpProbe hangUps) {
         this.ring = ring;
         this.clock = clock;
         this.ownLog = ownLog;
         this.bufferSize = bufferSize;
         this.clientWaitMillis = clientWaitMillis;
+        this.hangUps = hangUps;
         this.hold = HoldPolicy.of(ring, maxLineLength, clientWaitMillis);
     }
 
@@ -64,9 +69,9 @@ public final class Followers implements Follower.Owner {
                 this);
         follower.attach(key);
         key.attach(follower);
-        // A following client's only input is its EOF. A dump client may half-close and must
-        // still get its dump, so its EOF is not watched (it ends when the dump is sent, or
-        // when a write fails).
+        // A following client's only input is its EOF, watched so that a client that closes
+        // while nothing is sent to it frees its fd at once. A dump client ends with its dump
+        // anyway; its EOF is not watched.
         key.interestOps(plan.follow() ? SelectionKey.OP_READ : 0);
         if (hold.enabled()) {
             follower.holdIngest();
@@ -118,6 +123,15 @@ public final class Followers implements Follower.Owner {
     public void lapped(Follower follower, long missed, int laps) {
         lapReports.add(follower + " fell behind and missed " + missed + " entries ("
                 + (laps == 1 ? "lapped once" : "lapped " + laps + " times") + " before it caught up or left)");
+    }
+
+    @Override
+    public boolean hungUp(SelectableChannel channel) {
+        try {
+            return !(channel instanceof SocketChannel) || hangUps.hungUp((SocketChannel) channel);
+        } catch (IOException e) {
+            return true; // closed under us: gone
+        }
     }
 
     @Override

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.Pipe;
+import java.nio.channels.SelectableChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,6 +50,11 @@ class FollowerTest {
                     @Override
                     public void finished(Follower f) {
                     }
+
+                    @Override
+                    public boolean hungUp(SelectableChannel channel) {
+                        return true;
+                    }
                 });
     }
 
@@ -79,6 +85,11 @@ class FollowerTest {
 
                     @Override
                     public void finished(Follower f) {
+                    }
+
+                    @Override
+                    public boolean hungUp(SelectableChannel channel) {
+                        return true;
                     }
                 });
     }
