@@ -62,9 +62,9 @@ public final class Follower implements KeyHandler, HoldPolicy.Reader {
     private final EntryEncoder encoder;
     private final SourceFilter sources;
     private final LevelFilter levels;
-    /** The first seq not sent: the dump's end, or never for a follower that follows. */
-    private final long stopSeq;
-    private final boolean follow;
+    /** The first seq not sent: the dump's end, or never for a follower that follows (until the daemon stops). */
+    private long stopSeq;
+    private boolean follow;
     private final Owner owner;
     private final Clock clock;
     /** The last entry time formatted: entries from one read share it. */
@@ -73,6 +73,12 @@ public final class Follower implements KeyHandler, HoldPolicy.Reader {
     private String pendingIdentity;
     private String pendingNotice;
     private long pendingNoticeLost;
+    /** Sends no more entries: only what is buffered, then {@link #endNotice}, then it is finished. */
+    private boolean ending;
+    private String endNotice;
+    private long endNoticeLost;
+    /** While entries are encoded into {@link #out}: nothing of it has been written yet. */
+    private boolean filling;
     private SelectionKey key;
     /** Whether it holds ingest while it keeps up (a query client, when the daemon waits for readers). */
     private boolean holdsWhenKeepingUp;
@@ -154,9 +160,67 @@ public final class Follower implements KeyHandler, HoldPolicy.Reader {
         }
     }
 
+    /**
+     * A bug met serving this reader: it is closed, but after the line in flight if its channel
+     * takes the rest of that line at once, so that the reader is not left with half a line.
+     */
     @Override
     public void abandon() {
+        try {
+            finishLineInFlight();
+        } catch (IOException | RuntimeException e) {
+            // The reader has gone, or this follower's state is what failed: close it as it is.
+        }
         owner.finished(this);
+    }
+
+    /** Writes, without waiting, the rest of the line of which part has been written. */
+    private void finishLineInFlight() throws IOException {
+        if (filling || !out.hasRemaining() || out.position() == 0 || out.get(out.position() - 1) == '\n') {
+            return; // nothing of the buffer written yet, or it was written up to a line's end
+        }
+        for (int i = out.position(); i < out.limit(); i++) {
+            if (out.get(i) == '\n') {
+                out.limit(i + 1);
+                sink.write(out);
+                return;
+            }
+        }
+    }
+
+    /**
+     * Ends the stream after the entries before {@code endSeq}, the ring's end when the daemon
+     * stops: a follower ends there, a dump there if it would end later. Its last entry is the
+     * daemon's "stopping" entry, unless its filters leave that out.
+     */
+    void endAt(long endSeq) {
+        stopSeq = Math.min(stopSeq, endSeq);
+        follow = false;
+    }
+
+    /**
+     * Sends no more entries: only the whole lines already buffered, then, if it has not been
+     * sent every entry up to its end, one notice starting with {@code why} and counting those
+     * ({@code lost}). Then it is finished. For a reader still behind when the daemon must stop.
+     */
+    void sendNoMore(String why) {
+        if (ending) {
+            return;
+        }
+        ending = true;
+        long unsent = cursor.skipLapped();
+        ByteBuffer records = ring.buffer();
+        while (cursor.hasNext() && cursor.nextSeq() < stopSeq) {
+            int offset = cursor.nextRecordOffset();
+            if (sources.matches(records, offset) && levels.matches(records, offset)) {
+                unsent++;
+            }
+            cursor.advance();
+        }
+        if (unsent > 0) {
+            endNotice = why + ": this reader was not sent its last " + unsent + " entries";
+            endNoticeLost = unsent;
+        }
     }
 
     /**
@@ -177,7 +241,9 @@ public final class Follower implements KeyHandler, HoldPolicy.Reader {
                     }
                 }
                 out.clear();
+                filling = true;
                 fill();
+                filling = false;
                 out.flip();
                 if (!out.hasRemaining()) {
                     // Everything held has reached the reader: a lap episode, if any, is over.
@@ -188,7 +254,7 @@ public final class Follower implements KeyHandler, HoldPolicy.Reader {
                     progressNanos = System.nanoTime();
                     holding = holdsWhenKeepingUp;
                     interestWrite(false);
-                    return !follow && cursor.nextSeq() >= stopSeq;
+                    return ending || !follow && cursor.nextSeq() >= stopSeq;
                 }
             }
         } catch (IOException e) {
@@ -198,6 +264,13 @@ public final class Follower implements KeyHandler, HoldPolicy.Reader {
     }
 
     private void fill() {
+        if (ending) {
+            if (endNotice != null) {
+                encoder.encodeNotice(out, clock.nowNanos(), endNotice, endNoticeLost);
+                endNotice = null;
+            }
+            return;
+        }
         if (pendingIdentity != null) {
             encoder.encodeIdentity(out, clock.nowNanos(), pendingIdentity);
             pendingIdentity = null;

@@ -22,6 +22,18 @@ import dev.memlogd.daemon.loop.OwnLog;
  * lap it again). Event loop thread only.
  */
 public final class Followers implements Follower.Owner {
+    /**
+     * When the daemon stops, how long readers are sent the rest of their stream, up to and
+     * including its "stopping" entry. A reader still behind then is sent no more entries.
+     */
+    static final long STOP_SEND_NANOS = 750_000_000L;
+    /**
+     * When the daemon stops, how long readers have in all (documented in docs/reliability.md):
+     * a reader cut off at {@link #STOP_SEND_NANOS} has the rest of this to take the whole lines
+     * it was already sent and the notice saying what it missed; then every reader is closed.
+     */
+    static final long STOP_NANOS = 1_000_000_000L;
+
     private final List<Follower> followers = new ArrayList<>();
     private final List<String> lapReports = new ArrayList<>();
     private final LogRing ring;
@@ -33,6 +45,9 @@ public final class Followers implements Follower.Owner {
     private final long clientWaitMillis;
     private Follower console;
     private int clients;
+    /** Since when the daemon stops ({@link System#nanoTime()}), once it does. */
+    private long stopNanos;
+    private boolean cutOff;
 
     /**
      * @param bufferSize       {@code -client-buffer}: output buffered per reader
@@ -109,6 +124,56 @@ public final class Followers implements Follower.Owner {
                 i--;
             }
         }
+    }
+
+    /** Whether this key is a reader's: the keys the loop still serves while the daemon stops. */
+    public static boolean serves(SelectionKey key) {
+        return key.attachment() instanceof Follower;
+    }
+
+    /**
+     * The daemon stops: every reader's stream ends with the entries held now, the last of which
+     * is the daemon's "stopping" entry. From here on only {@link #serve()}, {@link #ending} and
+     * the readers' own keys run.
+     */
+    public void beginStop(long nowNanos) {
+        stopNanos = nowNanos;
+        long end = ring.nextSeq();
+        for (int i = 0; i < followers.size(); i++) {
+            followers.get(i).endAt(end);
+        }
+    }
+
+    /**
+     * While the daemon stops: whether a reader is still being sent the end of its stream. At
+     * {@link #STOP_SEND_NANOS} a reader still behind is sent no more entries, only the whole
+     * lines it has buffered and a notice of what it missed; at {@link #STOP_NANOS} every reader
+     * left is closed. So each stream ends after a whole line unless its reader took nothing in
+     * that last part (the kernel may then hold part of a line that memlogd cannot take back).
+     */
+    public boolean ending(long nowNanos) {
+        if (followers.isEmpty()) {
+            return false;
+        }
+        if (nowNanos - (stopNanos + STOP_NANOS) >= 0) {
+            while (!followers.isEmpty()) {
+                finished(followers.get(followers.size() - 1));
+            }
+            return false;
+        }
+        if (!cutOff && nowNanos - (stopNanos + STOP_SEND_NANOS) >= 0) {
+            cutOff = true;
+            for (int i = 0; i < followers.size(); i++) {
+                followers.get(i).sendNoMore("memlogd stopping");
+            }
+            serve();
+        }
+        return true;
+    }
+
+    /** While the daemon stops: when {@link #ending} must be asked again ({@link System#nanoTime()}). */
+    public long stopDeadline() {
+        return stopNanos + (cutOff ? STOP_NANOS : STOP_SEND_NANOS);
     }
 
     /** Writes the ring entries about readers lapped this round. */
