@@ -36,6 +36,12 @@ public final class QueryAcceptor implements KeyHandler {
     /** Connections accepted but still owing their mode byte; they also count against the fd reserve. */
     public static final int MAX_PENDING_HANDSHAKES = 64;
     static final long ACCEPT_PAUSE_NANOS = 1_000_000_000L;
+    /**
+     * Longest reason a refusal tells: a reason can quote the request (up to 64 KB, each
+     * character up to six bytes in JSON), and the notice must go into the fresh socket in one
+     * write, or the close would end it inside its line.
+     */
+    static final int MAX_REASON_LENGTH = 1024;
 
     private final ServerSocketChannel server;
     private final SelectionKey acceptKey;
@@ -146,7 +152,8 @@ public final class QueryAcceptor implements KeyHandler {
     }
 
     /** Tells the client why in one notice, then closes it; logs the refusal. */
-    private void refuse(SocketChannel client, String why) {
+    private void refuse(SocketChannel client, String reason) {
+        String why = reason.length() <= MAX_REASON_LENGTH ? reason : reason.substring(0, MAX_REASON_LENGTH) + "…";
         ByteBuffer notice = ByteBuffer.allocate(EntryEncoder.JSON.maxNoticeLength(why));
         EntryEncoder.JSON.encodeNotice(notice, clock.nowNanos(), why, -1);
         try {
