@@ -73,10 +73,8 @@ public final class Follower implements KeyHandler, HoldPolicy.Reader {
     private String pendingIdentity;
     private String pendingNotice;
     private long pendingNoticeLost;
-    /** Sends no more entries: only what is buffered, then {@link #endNotice}, then it is finished. */
+    /** Sends no more entries: only what is buffered, then its pending notice, then it is finished. */
     private boolean ending;
-    private String endNotice;
-    private long endNoticeLost;
     /** While entries are encoded into {@link #out}: nothing of it has been written yet. */
     private boolean filling;
     private SelectionKey key;
@@ -218,8 +216,7 @@ public final class Follower implements KeyHandler, HoldPolicy.Reader {
             cursor.advance();
         }
         if (unsent > 0) {
-            endNotice = why + ": this reader was not sent its last " + unsent + " entries";
-            endNoticeLost = unsent;
+            notice(why + ": this reader was not sent its last " + unsent + " entries", unsent);
         }
     }
 
@@ -265,9 +262,9 @@ public final class Follower implements KeyHandler, HoldPolicy.Reader {
 
     private void fill() {
         if (ending) {
-            if (endNotice != null) {
-                encoder.encodeNotice(out, clock.nowNanos(), endNotice, endNoticeLost);
-                endNotice = null;
+            if (pendingNotice != null) {
+                encoder.encodeNotice(out, clock.nowNanos(), pendingNotice, pendingNoticeLost);
+                pendingNotice = null;
             }
             return;
         }
