@@ -2,6 +2,7 @@ package dev.memlogd.e2e;
 
 import java.io.FileDescriptor;
 import java.io.FileInputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,7 +11,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import org.newsclub.net.unix.AFUNIXSocketAddress;
+import org.newsclub.net.unix.AFUNIXSocketChannel;
+
 import dev.memlogd.core.client.FdSender;
+import dev.memlogd.core.wire.LinuxKit;
 import dev.memlogd.e2e.Sources.Source;
 import dev.memlogd.testkit.Fifos;
 import dev.memlogd.testkit.Fifos.OpenFifo;
@@ -18,7 +23,10 @@ import dev.memlogd.testkit.Fifos.OpenFifo;
 /**
  * Fds that can never be a log source. epoll refuses regular files and directories (the JDK
  * selector would ignore the error and leave a silent source), {@code /dev/null} never has data,
- * a write end is never readable: each is refused with a {@code memlogd} entry saying why, while
+ * a write end is never readable, a datagram socket never reads end of file (one whose sender
+ * has gone would hold a source slot for ever: issue 11, item 4), and a connection to the
+ * daemon's own query socket would echo every entry back into the ring for ever (item 5): each
+ * is refused with a {@code memlogd} entry saying why, while
  * a healthy source keeps being read.
  */
 class BadFdTest extends BadInputContract {
@@ -74,5 +82,26 @@ class BadFdTest extends BadInputContract {
         }
 
         daemon.awaitOwnMessage("'write-end'", "refused", "write-only");
+    }
+
+    @Test
+    @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void datagramSocketWhoseSenderIsGoneIsRefusedSayingSo() throws Exception {
+
+        RawDatagrams.sendUnboundDatagramSocket(daemon.logSocket(), "datagram");
+
+        daemon.awaitOwnMessage("'datagram'", "refused", "datagram socket");
+    }
+
+    @Test
+    @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void followingConnectionToThisDaemonsQuerySocketIsRefusedSayingSo() throws Exception {
+        try (AFUNIXSocketChannel follower = AFUNIXSocketChannel.open(AFUNIXSocketAddress.of(daemon.querySocket()))) {
+            follower.write(ByteBuffer.wrap(new byte[] {LinuxKit.MODE_DUMP_FOLLOW}));
+
+            send("echo", follower.getFileDescriptor());
+
+            daemon.awaitOwnMessage("'echo'", "refused", "query socket");
+        }
     }
 }

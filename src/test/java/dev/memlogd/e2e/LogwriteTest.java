@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -25,6 +24,7 @@ import dev.memlogd.core.wire.LinuxKit;
 import dev.memlogd.core.wire.LogEntry;
 import dev.memlogd.e2e.Sources.Source;
 import dev.memlogd.testkit.Await;
+import dev.memlogd.testkit.Closer;
 import dev.memlogd.testkit.Processes;
 import dev.memlogd.testkit.TempDirs;
 
@@ -37,7 +37,7 @@ import dev.memlogd.testkit.TempDirs;
 class LogwriteTest {
     private Path work;
     private Path logDir;
-    private final List<AutoCloseable> closeLast = new ArrayList<>();
+    private final Closer closer = new Closer();
 
     @BeforeEach
     void directories() throws Exception {
@@ -47,15 +47,8 @@ class LogwriteTest {
 
     @AfterEach
     void cleanUp() throws Exception {
-        for (int i = closeLast.size() - 1; i >= 0; i--) {
-            closeLast.get(i).close();
-        }
+        closer.close();
         TempDirs.deleteRecursively(work);
-    }
-
-    private <T extends AutoCloseable> T closeLater(T resource) {
-        closeLast.add(resource);
-        return resource;
     }
 
     private static List<String> numbered(String prefix, int from, int to) {
@@ -77,7 +70,7 @@ class LogwriteTest {
                 .start();
         String output = new String(launcher.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         assertEquals(0, launcher.waitFor(), "memlogd -daemonize: " + output);
-        closeLater(() -> Processes.stopAllMentioning(querySocket.toString(), Duration.ofSeconds(10)));
+        closer.add(() -> Processes.stopAllMentioning(querySocket.toString(), Duration.ofSeconds(10)));
     }
 
     private static boolean held(Path querySocket, String source, String msg) throws Exception {
@@ -115,7 +108,7 @@ class LogwriteTest {
         }
         Await.await(() -> held(querySocket, "svc-b", "svc-b 299"), "the last service line in memlogd");
 
-        LogwriteProcess logwrite = closeLater(LogwriteProcess.start(querySocket, logDir,
+        LogwriteProcess logwrite = closer.add(LogwriteProcess.start(querySocket, logDir,
                 "-max-log-size", "2000", "-max-log-files", "50"));
         for (Source service : services) {
             awaitMessages(service.name(), service.name(), numbered(service.name(), 0, 300), logwrite);
@@ -139,10 +132,10 @@ class LogwriteTest {
     void sigkillMidFloodThenRestartLosesNothingAndDuplicatesNothing() throws Exception {
         // A ring big enough to hold the flood: what logwrite has not written when killed must
         // still be there when it comes back.
-        DaemonProcess daemon = closeLater(DaemonProcess.start("-max-lines", "200000", "-max-bytes", "67108864"));
+        DaemonProcess daemon = closer.add(DaemonProcess.start("-max-lines", "200000", "-max-bytes", "67108864"));
         int lines = 30_000;
         List<String> expected = numbered("flood", 0, lines);
-        Source source = closeLater(Sources.socketpair(daemon.logSocket(), "flood"));
+        Source source = closer.add(Sources.socketpair(daemon.logSocket(), "flood"));
         LogwriteProcess first = LogwriteProcess.start(daemon.querySocket(), logDir, "-max-log-size", "100000",
                 "-max-log-files", "500", "-sync", "50");
         Thread writer = new Thread(() -> {
@@ -159,7 +152,7 @@ class LogwriteTest {
                 "a fifth of the flood written before the kill\n" + first.describe());
 
         first.sigkill();
-        LogwriteProcess second = closeLater(LogwriteProcess.start(daemon.querySocket(), logDir,
+        LogwriteProcess second = closer.add(LogwriteProcess.start(daemon.querySocket(), logDir,
                 "-max-log-size", "100000", "-max-log-files", "500"));
         writer.join();
         awaitMessages("flood", "flood", expected, second);
@@ -174,7 +167,7 @@ class LogwriteTest {
     void memlogdRestartedUnderLogwriteGetsAMarkerAndLaterLinesArePersisted() throws Exception {
         Path sockets = Files.createDirectory(work.resolve("sockets"));
         DaemonProcess before = DaemonProcess.startIn(sockets, null);
-        LogwriteProcess logwrite = closeLater(LogwriteProcess.start(before.querySocket(), logDir,
+        LogwriteProcess logwrite = closer.add(LogwriteProcess.start(before.querySocket(), logDir,
                 "-retry-max", "200"));
         try (Source source = Sources.socketpair(before.logSocket(), "svc")) {
             source.println("before restart");
@@ -183,7 +176,7 @@ class LogwriteTest {
         before.sigterm();
         before.awaitExit(Duration.ofSeconds(10));
 
-        DaemonProcess after = closeLater(DaemonProcess.startIn(sockets, null));
+        DaemonProcess after = closer.add(DaemonProcess.startIn(sockets, null));
         try (Source source = Sources.socketpair(after.logSocket(), "svc")) {
             source.println("after restart");
             awaitMessages("svc", "svc", List.of("before restart", "after restart"), logwrite);
@@ -200,8 +193,8 @@ class LogwriteTest {
     @Test
     @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void hostileSourceNamesStayInsideTheLogDirectory() throws Exception {
-        DaemonProcess daemon = closeLater(DaemonProcess.start());
-        LogwriteProcess logwrite = closeLater(LogwriteProcess.start(daemon.querySocket(), logDir));
+        DaemonProcess daemon = closer.add(DaemonProcess.start());
+        LogwriteProcess logwrite = closer.add(LogwriteProcess.start(daemon.querySocket(), logDir));
         for (String name : List.of("../escaped", "../../escaped2", "/tmp/escaped3", "..", ".", "")) {
             try (Source source = Sources.socketpair(daemon.logSocket(), name)) {
                 source.println("from '" + name + "'");
@@ -226,8 +219,8 @@ class LogwriteTest {
     @Test
     @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void entriesEvictedWhileLogwriteWasDownGetAMarkerWithTheExactCount() throws Exception {
-        DaemonProcess daemon = closeLater(DaemonProcess.start("-max-lines", "100"));
-        Source source = closeLater(Sources.socketpair(daemon.logSocket(), "svc"));
+        DaemonProcess daemon = closer.add(DaemonProcess.start("-max-lines", "100"));
+        Source source = closer.add(Sources.socketpair(daemon.logSocket(), "svc"));
         LogwriteProcess first = LogwriteProcess.start(daemon.querySocket(), logDir);
         for (String line : numbered("a", 0, 10)) {
             source.println(line);
@@ -240,7 +233,7 @@ class LogwriteTest {
         }
         daemon.awaitEntry("svc", "b 299");
 
-        LogwriteProcess second = closeLater(LogwriteProcess.start(daemon.querySocket(), logDir));
+        LogwriteProcess second = closer.add(LogwriteProcess.start(daemon.querySocket(), logDir));
         Await.await(() -> LogwriteProcess.messages(logDir, "svc", "svc").contains("b 299"), Duration.ofSeconds(30),
                 "the last line in svc.log\n" + second.describe());
 
@@ -258,7 +251,7 @@ class LogwriteTest {
     @Test
     @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void withoutMemlogdLogwriteWaitsQuietlyAndSaysSoOnce() throws Exception {
-        LogwriteProcess logwrite = closeLater(LogwriteProcess.start(work.resolve("no-such.sock"), logDir,
+        LogwriteProcess logwrite = closer.add(LogwriteProcess.start(work.resolve("no-such.sock"), logDir,
                 "-retry-max", "200"));
 
         long ticks = Await.awaitValue(logwrite::cpuTicksPerSecond, t -> t < 5, Duration.ofSeconds(20),

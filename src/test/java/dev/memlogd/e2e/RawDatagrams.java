@@ -1,21 +1,25 @@
 package dev.memlogd.e2e;
 
 import java.io.FileDescriptor;
+import java.io.FileInputStream;
 import java.io.IOException;
+import java.lang.ref.Reference;
 import java.net.DatagramPacket;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.util.Map;
 
+import org.newsclub.net.unix.AFUNIXDatagramChannel;
 import org.newsclub.net.unix.AFUNIXDatagramSocket;
 import org.newsclub.net.unix.AFUNIXSocketAddress;
 import org.newsclub.net.unix.FileDescriptorCast;
 
+import dev.memlogd.core.client.FdSender;
 import dev.memlogd.testkit.ProcFs;
 
 /**
  * What the core {@code FdSender} cannot make for the bad-input tests: a datagram without fd,
- * and an fd open on a directory. Like init, each send uses a fresh unbound datagram socket.
+ * an fd open on a directory, and a datagram socket as a source. Like init, each send uses a fresh unbound datagram socket.
  */
 final class RawDatagrams {
     private RawDatagrams() {
@@ -31,6 +35,22 @@ final class RawDatagrams {
         try (AFUNIXDatagramSocket socket = AFUNIXDatagramSocket.newInstance()) {
             socket.connect(AFUNIXSocketAddress.of(logSocket));
             socket.send(new DatagramPacket(payload, payload.length));
+        }
+    }
+
+    /**
+     * Sends a fresh unbound Unix datagram socket as source {@code name}, then closes our copy
+     * of it without shutting it down (junixsocket's {@code close()} would {@code shutdown(2)}
+     * it, which the daemon sees): the sender is simply gone, and the daemon's copy is the only
+     * one, which never reads end of file.
+     */
+    static void sendUnboundDatagramSocket(Path logSocket, String name) throws IOException {
+        AFUNIXDatagramChannel socket = AFUNIXDatagramChannel.open();
+        try {
+            FdSender.send(logSocket, name, socket.getFileDescriptor());
+        } finally {
+            new FileInputStream(socket.getFileDescriptor()).close();
+            Reference.reachabilityFence(socket); // not collected (closing the fd) before this
         }
     }
 

@@ -5,6 +5,9 @@ import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -16,12 +19,14 @@ import dev.memlogd.core.cli.GoBoolean;
 import dev.memlogd.core.cli.GoFlagSyntax;
 import dev.memlogd.core.cli.QuerySocketOption;
 import dev.memlogd.core.cli.VersionProvider;
+import dev.memlogd.core.client.ExtendedQuery;
 import dev.memlogd.core.client.QueryClient;
 import dev.memlogd.core.wire.LinuxKit;
 import dev.memlogd.core.wire.EntryJsonParser;
 import dev.memlogd.core.wire.LogreadFormat;
 import dev.memlogd.core.wire.QueryRequest;
 import dev.memlogd.core.wire.SyslogPriority;
+import dev.memlogd.logread.bundle.BundleWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -109,6 +114,28 @@ public final class LogreadCommand implements Callable<Integer> {
                     + " (memlogd -syslog-prefix) have a level; the others are left out (ours).")
     Integer level;
 
+    @Option(names = {"-stats", "--stats"}, arity = "0..1", fallbackValue = "true", converter = GoBoolean.class,
+            paramLabel = "BOOL",
+            description = "Print the daemon's statistics instead of entries: per source lines, bytes, cut, held and"
+                    + " evicted, the readers, the ring and the options; -o json prints the daemon's answer as it"
+                    + " came (ours: needs our memlogd).")
+    boolean stats;
+
+    @Option(names = {"-bundle", "--bundle"}, paramLabel = "FILE",
+            description = "Write a diagnostics bundle instead of printing: a .tar.gz with index.html (open it"
+                    + " first), summary.json and one file per source; - for stdout (ours; see docs/diagnostics.md).")
+    String bundle;
+
+    @Option(names = {"-log-dir", "--log-dir"}, paramLabel = "DIR",
+            description = "With --bundle: logwrite's directory, whose files go in the bundle before the ring's"
+                    + " entries, none twice (ours).")
+    Path logDir;
+
+    @Option(names = {"-probe-timeout", "--probe-timeout"}, paramLabel = "MS",
+            description = "With --bundle or --stats: how long memlogd may take to answer the extended query before"
+                    + " it is taken for LinuxKit's (default: ${DEFAULT-VALUE}).")
+    long probeMillis = 2000;
+
     @Option(names = {"-o", "-output", "--output"}, paramLabel = "FORMAT",
             description = "text (LinuxKit's format, default) or json (memlogd's lines as sent, with seq).")
     Output output = Output.text;
@@ -126,11 +153,78 @@ public final class LogreadCommand implements Callable<Integer> {
                     "--daemon must be 1 to " + QueryRequest.MAX_DAEMON_LENGTH + " characters");
         }
         try {
-            return print();
+            return stats ? printStats() : bundle != null ? writeBundle() : print();
         } catch (IOException e) {
             // Here rather than only in main's handler, so that a bare new CommandLine(...) behaves the same.
             return CliExceptionHandler.report(e, spec.commandLine());
         }
+    }
+
+    private int printStats() throws IOException {
+        if (follow || dumpFollow || lines != null || !sources.isEmpty() || !services.isEmpty() || after != null
+                || daemon != null || identity || level != null || bundle != null || logDir != null) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--stats prints statistics, not entries: it goes with -o and --probe-timeout only");
+        }
+        String answer;
+        try (ExtendedQuery.Answer reply = ExtendedQuery.send(socket.path(), QueryRequest.STATS, probeMillis)) {
+            if (reply == null) {
+                throw new IOException("memlogd at " + socket.path() + " did not answer within " + probeMillis
+                        + " ms: LinuxKit's memlogd keeps no statistics");
+            }
+            answer = reply.firstLine();
+        }
+        if (answer == null || !answer.startsWith("{\"stats\":")) {
+            throw new IOException("memlogd at " + socket.path() + " sent no statistics"
+                    + (answer == null ? "" : ": " + abbreviate(answer)));
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        out.print(output == Output.json ? answer + "\n" : StatsTable.render(answer, terminalWidth()));
+        out.flush();
+        return out.checkError() ? ExitCodes.IO_ERROR : ExitCodes.OK;
+    }
+
+    /** The terminal's width ($COLUMNS, else 100) when stdout is a terminal; 0 (no limit) when not. */
+    private static int terminalWidth() {
+        if (System.console() == null) {
+            return 0;
+        }
+        try {
+            return Math.max(40, Integer.parseInt(System.getenv().getOrDefault("COLUMNS", "100")));
+        } catch (NumberFormatException e) {
+            return 100;
+        }
+    }
+
+    private int writeBundle() throws IOException {
+        if (follow || dumpFollow || lines != null || !sources.isEmpty() || !services.isEmpty() || after != null
+                || daemon != null || identity || level != null || output != Output.text) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--bundle takes every entry: it goes with --log-dir and --probe-timeout only");
+        }
+        if (logDir != null && !Files.isDirectory(logDir)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--log-dir " + logDir + ": no such directory");
+        }
+        if (probeMillis <= 0) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--probe-timeout must be positive: " + probeMillis);
+        }
+        if (bundle.equals("-")) {
+            BundleWriter writer = new BundleWriter(socket.path(), logDir, probeMillis, false);
+            writer.write(new FileOutputStream(FileDescriptor.out), Path.of(System.getProperty("java.io.tmpdir")));
+            return ExitCodes.OK;
+        }
+        // Written beside the target and renamed into place: a bundle that failed half-way never
+        // looks like a whole one.
+        Path target = Path.of(bundle).toAbsolutePath();
+        Path partial = target.resolveSibling(target.getFileName() + ".partial");
+        try {
+            new BundleWriter(socket.path(), logDir, probeMillis, true)
+                    .write(Files.newOutputStream(partial), target.getParent());
+            Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(partial);
+        }
+        return ExitCodes.OK;
     }
 
     private int print() throws IOException {

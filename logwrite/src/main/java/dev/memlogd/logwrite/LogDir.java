@@ -1,5 +1,7 @@
 package dev.memlogd.logwrite;
 
+import dev.memlogd.core.logdir.Checkpoint;
+import dev.memlogd.core.logdir.LogFileNames;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -119,7 +121,7 @@ final class LogDir {
             advance(entry.seq());
             return;
         }
-        write(FileNames.of(entry.source()), line.getBytes(StandardCharsets.UTF_8), entry.seq());
+        write(LogFileNames.of(entry.source()), line.getBytes(StandardCharsets.UTF_8), entry.seq());
     }
 
     private void advance(long entrySeq) {

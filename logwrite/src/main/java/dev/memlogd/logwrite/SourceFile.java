@@ -1,5 +1,7 @@
 package dev.memlogd.logwrite;
 
+import dev.memlogd.core.logdir.Checkpoint;
+import dev.memlogd.core.logdir.LogFileNames;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;

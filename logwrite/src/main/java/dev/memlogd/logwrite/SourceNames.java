@@ -1,12 +1,14 @@
 package dev.memlogd.logwrite;
 
+import dev.memlogd.core.logdir.Checkpoint;
+import dev.memlogd.core.logdir.LogFileNames;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Source names as they arrive (UTF-8 bytes) to their file names ({@link FileNames}), without a
+ * Source names as they arrive (UTF-8 bytes) to their file names ({@link LogFileNames}), without a
  * String per line: a source seen before is found by its bytes. Bounded: past
  * {@link #MAX_NAMES} names (sources come and go under new names for as long as the machine
  * runs) it starts afresh. Loop thread only.
@@ -52,7 +54,7 @@ final class SourceNames {
             if (fileNames.size() >= MAX_NAMES) {
                 fileNames.clear();
             }
-            name = FileNames.of(new String(bytes, 0, length, StandardCharsets.UTF_8));
+            name = LogFileNames.of(new String(bytes, 0, length, StandardCharsets.UTF_8));
             fileNames.put(new Key().set(Arrays.copyOf(bytes, length), length), name);
         }
         return name;

@@ -1,5 +1,7 @@
 package dev.memlogd.logwrite;
 
+import dev.memlogd.core.logdir.Checkpoint;
+import dev.memlogd.core.logdir.LogFileNames;
 import static dev.memlogd.logwrite.LogDirFixture.append;
 import static dev.memlogd.logwrite.LogDirFixture.entry;
 import static dev.memlogd.logwrite.LogDirFixture.lines;

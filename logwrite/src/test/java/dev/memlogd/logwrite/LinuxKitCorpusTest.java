@@ -1,5 +1,7 @@
 package dev.memlogd.logwrite;
 
+import dev.memlogd.core.logdir.Checkpoint;
+import dev.memlogd.core.logdir.LogFileNames;
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

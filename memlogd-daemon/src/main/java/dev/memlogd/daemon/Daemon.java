@@ -4,16 +4,20 @@ import java.io.IOException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 
+import dev.memlogd.core.cli.VersionProvider;
 import dev.memlogd.core.ring.LogRing;
 import dev.memlogd.daemon.fd.FdBudget;
 import dev.memlogd.daemon.fd.HangUpProbe;
 import dev.memlogd.daemon.follow.ConsoleEcho;
 import dev.memlogd.daemon.follow.Followers;
 import dev.memlogd.daemon.ingest.Ingest;
+import dev.memlogd.daemon.ingest.SourceLedger;
+import dev.memlogd.daemon.intake.OwnSockets;
 import dev.memlogd.daemon.intake.SourceIntake;
 import dev.memlogd.daemon.loop.Clock;
 import dev.memlogd.daemon.loop.OwnLog;
 import dev.memlogd.daemon.query.QueryAcceptor;
+import dev.memlogd.daemon.stats.StatsReport;
 
 /**
  * The daemon wired from its parts, in the order data flows: the log socket's
@@ -36,13 +40,16 @@ final class Daemon {
         LogRing ring = new LogRing(config.maxLines(), config.maxBytes());
         Clock clock = new Clock();
         this.ownLog = new OwnLog(ring, clock, config.maxLineLength());
+        SourceLedger ledger = new SourceLedger(config.statsClosedSources());
         Ingest ingest = new Ingest(ring, clock, ownLog, selector, config.readChunk(), config.maxLineLength(),
-                config.syslogPrefix());
+                config.syslogPrefix(), config.rateLimit(), ledger);
         this.hangUps = HangUpProbe.open();
         Followers followers = new Followers(ring, clock, ownLog, config.clientBuffer(), config.maxLineLength(),
                 config.clientWaitMillis(), hangUps);
+        StatsReport stats = new StatsReport(identity, VersionProvider.version(), config::writeOptions, ring, ledger,
+                followers, clock);
         QueryAcceptor acceptor = new QueryAcceptor(sockets.query, selector, ring, followers, ownLog, clock,
-                config.maxClients(), config.modeTimeoutMillis(), identity);
+                config.maxClients(), config.modeTimeoutMillis(), identity, stats);
         long fdLimit = FdBudget.fdLimit();
         this.sourceBudget = FdBudget.sources(config.maxSources(), config.maxClients(), fdLimit,
                 FdBudget.openFdCount() + (config.consoleEcho() ? 2 : 0));
@@ -50,7 +57,8 @@ final class Daemon {
                 ? "all the process fd limit (" + fdLimit + ") allows while keeping "
                         + FdBudget.reserve(config.maxClients()) + " fds for query clients and incoming datagrams"
                 : "the -max-sources limit";
-        SourceIntake intake = new SourceIntake(sockets.log, selector, ingest, ownLog, sourceBudget, budgetLimit);
+        SourceIntake intake = new SourceIntake(sockets.log, selector, ingest, ownLog, OwnSockets.of(sockets.query),
+                sourceBudget, budgetLimit);
         sockets.log.selectable().register(selector, SelectionKey.OP_READ, intake);
         if (config.consoleEcho()) {
             followers.addConsole(ConsoleEcho.start(), selector);

@@ -1,7 +1,11 @@
 package dev.memlogd.daemon;
 
+import java.lang.reflect.RecordComponent;
 import java.nio.file.Path;
 
+import dev.memlogd.core.wire.JsonWriter;
+
+import dev.memlogd.daemon.ingest.RateLimit;
 import dev.memlogd.daemon.ingest.SyslogSources;
 
 /**
@@ -25,6 +29,8 @@ import dev.memlogd.daemon.ingest.SyslogSources;
  * @param consoleEcho     print every entry on stdout in logread's format
  * @param syslogPrefix    the sources whose lines' {@code <N>} syslog prefix is read and kept as
  *                        the entry's priority; {@link SyslogSources#NONE} by default
+ * @param rateLimit       lines a source may append per interval; {@link RateLimit#OFF} by default
+ * @param statsClosedSources closed sources whose counters statistics keep
  */
 record DaemonConfig(
         Path logSocket,
@@ -41,5 +47,31 @@ record DaemonConfig(
         long modeTimeoutMillis,
         long clientWaitMillis,
         boolean consoleEcho,
-        SyslogSources syslogPrefix) {
+        SyslogSources syslogPrefix,
+        RateLimit rateLimit,
+        int statsClosedSources) {
+
+    /**
+     * Every option as a member of the statistics' {@code options} object, named as the record's
+     * components are: read from the record itself, so that a new option is reported without a
+     * second list to keep in step.
+     */
+    void writeOptions(JsonWriter json) {
+        for (RecordComponent component : DaemonConfig.class.getRecordComponents()) {
+            Object value;
+            try {
+                value = component.getAccessor().invoke(this);
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException(e);
+            }
+            json.name(component.getName());
+            if (value instanceof Number n) {
+                json.value(n.longValue());
+            } else if (value instanceof Boolean b) {
+                json.value(b);
+            } else {
+                json.value(value == null ? null : value.toString());
+            }
+        }
+    }
 }

@@ -20,10 +20,12 @@ import dev.memlogd.daemon.query.QueryAcceptor;
  * <li>ask the hold policy how much the ring may take; if ingest must wait for readers, park the
  *     queued sources;</li>
  * <li>select: at once if sources wait to be read, else until something is ready or the next
- *     deadline (a handshake's, an accept pause's, a waiting reader's release);</li>
+ *     deadline (a handshake's, an accept pause's, a waiting reader's release, a rate limit
+ *     window's end);</li>
  * <li>hand each ready key to the {@link KeyHandler} attached to it: receive fds, accept and
  *     shake hands with clients, queue ready sources, let writable readers send;</li>
- * <li>ingest: read each queued source once, within the budget;</li>
+ * <li>ingest: read each queued source once, within the budget; write the counts of sources whose
+ *     rate limit window has ended;</li>
  * <li>serve the readers, then write the round's own entries (laps);</li>
  * <li>expire handshakes, resume accepting after an out-of-fds pause.</li>
  * </ol>
@@ -121,6 +123,7 @@ final class EventLoop {
             selector.select(this::dispatch, timeoutMillis(waiting));
         }
         ingest.read(followers.ingestBudget());
+        ingest.endRateWindows(System.nanoTime());
         followers.serve();
         followers.reportLaps();
         long now = System.nanoTime();
@@ -146,7 +149,7 @@ final class EventLoop {
     /** How long select may block: 0 for no limit. */
     private long timeoutMillis(boolean waiting) {
         long now = System.nanoTime();
-        long next = acceptor.nextDeadline();
+        long next = Math.min(acceptor.nextDeadline(), ingest.nextRateWindowEnd());
         if (waiting) {
             next = Math.min(next, Math.min(followers.holdDeadline(), now + MAX_WAIT_NANOS));
         }

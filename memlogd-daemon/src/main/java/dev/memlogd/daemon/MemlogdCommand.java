@@ -10,12 +10,14 @@ import java.util.concurrent.Callable;
 import dev.memlogd.core.cli.Cli;
 import dev.memlogd.core.cli.FastFlags;
 import dev.memlogd.core.cli.GoBoolean;
+import dev.memlogd.core.cli.GoDuration;
 import dev.memlogd.core.cli.GoFlagSyntax;
 import dev.memlogd.core.cli.StopSignals;
 import dev.memlogd.core.cli.VersionProvider;
 import dev.memlogd.core.wire.EntryJsonEncoder;
 import dev.memlogd.daemon.fd.FdBudget;
 import dev.memlogd.daemon.fd.FdChannels;
+import dev.memlogd.daemon.ingest.RateLimit;
 import dev.memlogd.daemon.ingest.SyslogSources;
 import dev.memlogd.core.wire.LinuxKit;
 import picocli.CommandLine;
@@ -119,6 +121,23 @@ public final class MemlogdCommand implements Callable<Integer> {
                     + " line is kept as LinuxKit's memlogd keeps it.")
     String syslogPrefix = "";
 
+    @Option(names = {"-rate-limit-burst", "--rate-limit-burst"}, paramLabel = "N",
+            description = "Lines one source may append per -rate-limit-interval; its further lines in that"
+                    + " interval are counted, not kept, and one entry under its name (\"suppressed\":true) says"
+                    + " how many. 0: no limit, every line is kept, as LinuxKit's memlogd keeps it"
+                    + " (default: ${DEFAULT-VALUE}; docs/reliability.md).")
+    int rateLimitBurst = 0;
+
+    @Option(names = {"-rate-limit-interval", "--rate-limit-interval"}, paramLabel = "DURATION",
+            description = "The window of -rate-limit-burst, in Go's syntax: 30s, 1m, 500ms"
+                    + " (default: ${DEFAULT-VALUE}).")
+    String rateLimitInterval = "30s";
+
+    @Option(names = {"-stats-closed-sources", "--stats-closed-sources"}, paramLabel = "N",
+            description = "Closed sources whose counters the statistics keep (logread --stats); older ones are"
+                    + " forgotten and counted (default: ${DEFAULT-VALUE}).")
+    int statsClosedSources = 1000;
+
     @Option(names = {"-ready-fd", "--ready-fd"}, paramLabel = "FD", hidden = true,
             description = "Write READY (or ERROR reason) to this fd once both sockets accept, then close it."
                     + " Used by the launcher for -daemonize.")
@@ -165,7 +184,8 @@ public final class MemlogdCommand implements Callable<Integer> {
                 + ", max-lines " + maxLines + ", max-bytes " + maxBytes + ", sources at once " + daemon.sourceBudget()
                 + (daemon.sourceBudget() < maxSources ? " (fewer than -max-sources " + maxSources
                         + ": the process fd limit is " + FdBudget.fdLimit() + ")" : "")
-                + (config.syslogPrefix().isNone() ? "" : ", syslog-prefix " + config.syslogPrefix()));
+                + (config.syslogPrefix().isNone() ? "" : ", syslog-prefix " + config.syslogPrefix())
+                + (config.rateLimit().isOff() ? "" : ", rate limit " + config.rateLimit()));
         Daemonizer.reportReady(readyFd, "READY");
         // SIGTERM/SIGINT stop the loop, which cleans up, and main returns 0: a clean stop.
         // The shutdown hook covers anything else that ends the JVM (System.exit elsewhere).
@@ -196,9 +216,21 @@ public final class MemlogdCommand implements Callable<Integer> {
                 : readChunk < 1 ? "-read-chunk must be at least 1: " + readChunk
                 : modeTimeoutMillis < 1 ? "-mode-timeout must be at least 1: " + modeTimeoutMillis
                 : clientWaitMillis < 0 ? "-client-wait must be at least 0: " + clientWaitMillis
+                : rateLimitBurst < 0 ? "-rate-limit-burst must be at least 0: " + rateLimitBurst
+                : statsClosedSources < 0 ? "-stats-closed-sources must be at least 0: " + statsClosedSources
+                : rateLimitIntervalProblem() != null ? rateLimitIntervalProblem()
                 : logFd < 0 && queryFd < 0 && samePath(logSocket, querySocket)
                         ? "-socket-log and -socket-query must be two paths, not both " + logSocket
                 : null;
+    }
+
+    private String rateLimitIntervalProblem() {
+        try {
+            return GoDuration.parseNanos(rateLimitInterval) > 0 ? null
+                    : "-rate-limit-interval must be more than 0: " + rateLimitInterval;
+        } catch (IllegalArgumentException e) {
+            return "-rate-limit-interval: " + e.getMessage();
+        }
     }
 
     private static boolean samePath(Path a, Path b) {
@@ -208,7 +240,9 @@ public final class MemlogdCommand implements Callable<Integer> {
     private DaemonConfig config() {
         return new DaemonConfig(logSocket, querySocket, logFd, queryFd, maxLines, maxBytes, maxLineLength,
                 maxSources, maxClients, clientBuffer, readChunk, modeTimeoutMillis, clientWaitMillis,
-                !noConsole && !daemonize, SyslogSources.parse(syslogPrefix));
+                !noConsole && !daemonize, SyslogSources.parse(syslogPrefix),
+                RateLimit.of(rateLimitBurst, GoDuration.parseNanos(rateLimitInterval), rateLimitInterval),
+                statsClosedSources);
     }
 
     /**

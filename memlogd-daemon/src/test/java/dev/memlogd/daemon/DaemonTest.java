@@ -2,6 +2,7 @@ package dev.memlogd.daemon;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.FileDescriptor;
@@ -33,8 +34,10 @@ import dev.memlogd.core.client.FdSender;
 import dev.memlogd.core.client.QueryClient;
 import dev.memlogd.core.wire.EntryJsonParser;
 import dev.memlogd.core.wire.LinuxKit;
+import dev.memlogd.core.wire.QueryRequest;
 import dev.memlogd.core.wire.LogEntry;
 import dev.memlogd.daemon.fd.FdChannels;
+import dev.memlogd.daemon.ingest.RateLimit;
 import dev.memlogd.daemon.ingest.SyslogSources;
 import dev.memlogd.testkit.Await;
 
@@ -60,7 +63,8 @@ class DaemonTest {
 
     private DaemonConfig config(int logFd, int queryFd, int maxLines, long clientWaitMillis) {
         return new DaemonConfig(dir.resolve("log.sock"), dir.resolve("q.sock"), logFd, queryFd, maxLines, 1 << 20,
-                1024, 4096, 64, 64 << 10, 16 << 10, 5000, clientWaitMillis, false, SyslogSources.NONE);
+                1024, 4096, 64, 64 << 10, 16 << 10, 5000, clientWaitMillis, false, SyslogSources.NONE,
+                RateLimit.OFF, 1000);
     }
 
     private void start(DaemonConfig config) throws IOException {
@@ -100,6 +104,55 @@ class DaemonTest {
 
     private static boolean hasLine(List<LogEntry> entries, String source, String msgPart) {
         return entries.stream().anyMatch(e -> e.source().equals(source) && e.msg().contains(msgPart));
+    }
+
+    private String stats() throws IOException {
+        try (QueryClient client = QueryClient.open(dir.resolve("q.sock"), QueryRequest.STATS)) {
+            String line = client.readLine();
+            assertNull(client.readLine(), "one line, then the daemon closes");
+            return line;
+        }
+    }
+
+    private static long field(String json, String regexBefore, String field) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(regexBefore + "[^{}]*?\"" + field + "\":(-?\\d+)")
+                .matcher(json);
+        assertTrue(m.find(), field + " after " + regexBefore + " in " + json);
+        return Long.parseLong(m.group(1));
+    }
+
+    @Test
+    void statisticsCountEachSourcesLinesBytesCutLinesEntriesHeldAndEvictedAndTheReaders() throws Exception {
+        start(config(-1, -1, 10, 1000));
+        try (Pipe.SinkChannel web = source("web")) {
+            writeAll(web, "a\n" + "b".repeat(2000) + "\n" + "c\n");
+        }
+        Pipe.SinkChannel db = source("db");
+        for (int i = 0; i < 20; i++) {
+            writeAll(db, "line " + i + "\n");
+        }
+        Await.await(() -> hasLine(dump(), "db", "line 19"), "db's last line held");
+        try (QueryClient follower = QueryClient.open(dir.resolve("q.sock"), LinuxKit.MODE_FOLLOW)) {
+            String json = Await.awaitValue(this::stats, j -> j.contains("\"follows\":true"), "the follower listed");
+            assertTrue(json.startsWith("{\"stats\":1,\"daemon\":\""), json);
+            String web = "\\{\"name\":\"web\",\"kind\":\"pipe\",\"connections\":1,\"open\":0";
+            assertEquals(3, field(json, web, "lines"));
+            assertEquals(1 + 1024 + 1, field(json, web, "bytes"), "the cut line counts what was kept");
+            assertEquals(1, field(json, web, "truncated"));
+            assertEquals(0, field(json, web, "in_ring"), "the ring of 10 holds db's last lines only");
+            assertEquals(3, field(json, web, "evicted"));
+            String dbSource = "\\{\"name\":\"db\",\"kind\":\"pipe\",\"connections\":1,\"open\":1";
+            assertEquals(20, field(json, dbSource, "lines"));
+            long dbHeld = field(json, dbSource, "in_ring");
+            assertTrue(dbHeld >= 1 && dbHeld <= 10, json);
+            assertEquals(20 - dbHeld, field(json, dbSource, "evicted"));
+            assertEquals(1, field(json, "\"totals\":\\{", "sources_open"));
+            assertEquals(1, field(json, "\"totals\":\\{", "sources_closed"));
+            assertEquals(23, field(json, "\"totals\":\\{", "lines"));
+            assertEquals(10, field(json, "\"options\":\\{", "maxLines"), "the options as given");
+        } finally {
+            db.close();
+        }
     }
 
     @Test

@@ -9,7 +9,7 @@ package dev.memlogd.core.ring;
  *  +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
  *  |                  Record length (unaligned)                    |  0
  *  +---------------------------------------------------------------+
- *  |P|           reserved          |  Priority + 1 |   reserved  |T|  4
+ *  |P|           reserved          |  Priority + 1 |  reserved |S|T|  4
  *  +---------------------------------------------------------------+
  *  |                  Sequence number (64 bits)                   ...  8
  *  +---------------------------------------------------------------+
@@ -25,7 +25,7 @@ package dev.memlogd.core.ring;
  * </pre>
  *
  * The flags word, read as an int (the diagram's columns are its bits 31 down to 0): T, bit 0,
- * {@link #FLAG_TRUNCATED}; bits 8-15, the line's syslog priority plus one, 0 when it has none
+ * {@link #FLAG_TRUNCATED}; S, bit 1, {@link #FLAG_SUPPRESSED}; bits 8-15, the line's syslog priority plus one, 0 when it has none
  * ({@link #PRI_MASK}, {@link #priFlags}, {@link #pri}); P, bit 31, {@link #FLAG_PADDING}. A
  * priority is kept only for a source named in {@code -syslog-prefix} whose line began with
  * {@code <N>} (docs/protocol.md), so every other record has 0 there, as before the field
@@ -51,6 +51,12 @@ public final class RecordDescriptor {
 
     /** The line was longer than {@code -max-line-len}; the rest of it was dropped. */
     public static final int FLAG_TRUNCATED = 1;
+    /**
+     * The daemon's count of the lines of this entry's source that its rate limit
+     * ({@code -rate-limit-burst}) kept out of the ring: written under the source's name, so a
+     * reader of that source sees the gap where it is; the count is in the message.
+     */
+    public static final int FLAG_SUPPRESSED = 1 << 1;
     /** Not an entry: fills the tail of the buffer before a wrap. */
     public static final int FLAG_PADDING = 1 << 31;
     /** Where the syslog priority plus one sits in the flags word. */

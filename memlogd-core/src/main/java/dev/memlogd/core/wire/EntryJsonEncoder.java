@@ -13,7 +13,9 @@ import dev.memlogd.core.ring.RecordDescriptor;
  *
  * <p>An entry is {@code {"time":"…","source":"…","msg":"…","seq":N}} followed by
  * {@code ,"pri":P} only when the record has a syslog priority ({@link RecordDescriptor#pri}),
- * {@code ,"truncated":true} only for a truncated line, then {@code }\n}. {@code time},
+ * {@code ,"truncated":true} only for a truncated line, {@code ,"suppressed":true} only for the
+ * daemon's count of a source's lines its rate limit kept out ({@link RecordDescriptor#FLAG_SUPPRESSED}),
+ * then {@code }\n}. {@code time},
  * {@code source} and {@code msg} come first and in this order because that is LinuxKit's
  * line; a client that ignores unknown fields (as Go's decoder does) sees LinuxKit's entry.
  *
@@ -42,6 +44,7 @@ public final class EntryJsonEncoder {
     private static final byte[] SEQ = ascii("\",\"seq\":");
     private static final byte[] PRI = ascii(",\"pri\":");
     private static final byte[] TRUNCATED = ascii(",\"truncated\":true");
+    private static final byte[] SUPPRESSED = ascii(",\"suppressed\":true");
     private static final byte[] LOST = ascii(",\"lost\":");
     private static final byte[] DAEMON = ascii(",\"daemon\":\"");
     private static final byte[] QUOTE = ascii("\"");
@@ -56,7 +59,7 @@ public final class EntryJsonEncoder {
     /** Bytes of an entry that do not depend on the strings' contents. */
     private static final int ENTRY_FIXED_LENGTH = TIME.length + GoTime.MAX_FORMATTED_LENGTH + SOURCE.length
             + MSG.length + SEQ.length + MAX_LONG_DIGITS + PRI.length + MAX_PRI_DIGITS + TRUNCATED.length
-            + END.length;
+            + SUPPRESSED.length + END.length;
     /** Bytes of a notice that do not depend on its message. */
     private static final int NOTICE_FIXED_LENGTH = TIME.length + GoTime.MAX_FORMATTED_LENGTH + SOURCE.length
             + LinuxKit.SOURCE_MEMLOGD.length() + MSG.length + MSG_END.length + LOST.length + MAX_LONG_DIGITS
@@ -83,7 +86,7 @@ public final class EntryJsonEncoder {
     /**
      * A bound on the bytes {@link #encode} writes for a record with these string lengths: six
      * bytes per string byte (the longest escape) plus the fixed parts, a 20-digit {@code seq},
-     * the {@code pri} and {@code truncated} fields and the newline.
+     * the {@code pri}, {@code truncated} and {@code suppressed} fields and the newline.
      *
      * @throws IllegalArgumentException when a length is negative or the bound exceeds
      *         {@link Integer#MAX_VALUE}
@@ -152,6 +155,9 @@ public final class EntryJsonEncoder {
         }
         if ((flags & RecordDescriptor.FLAG_TRUNCATED) != 0) {
             out.put(TRUNCATED);
+        }
+        if ((flags & RecordDescriptor.FLAG_SUPPRESSED) != 0) {
+            out.put(SUPPRESSED);
         }
         out.put(END);
     }

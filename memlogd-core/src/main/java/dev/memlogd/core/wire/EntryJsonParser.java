@@ -33,6 +33,7 @@ public final class EntryJsonParser {
         long lost = -1;
         String daemon = null;
         int pri = -1;
+        boolean suppressed = false;
         for (String name = r.beginObject(); name != null; name = r.nextField()) {
             if (r.readNull()) {
                 continue; // Go leaves the field as it was
@@ -54,6 +55,7 @@ public final class EntryJsonParser {
                 case "lost" -> lost = r.readLong();
                 case "daemon" -> daemon = r.readString();
                 case "pri" -> pri = readPri(r);
+                case "suppressed" -> suppressed = r.readBoolean();
                 default -> r.skipValue();
             }
         }
@@ -62,7 +64,7 @@ public final class EntryJsonParser {
         if (missing != null) {
             throw r.fail("missing field \"" + missing + "\"");
         }
-        return new LogEntry(time, source, msg, seq, truncated, lost, daemon, pri);
+        return new LogEntry(time, source, msg, seq, truncated, lost, daemon, pri, suppressed);
     }
 
     private static int readPri(JsonReader r) {

@@ -116,6 +116,25 @@ final class JsonReader {
         }
     }
 
+    /** Any JSON number: a {@link Long} when it is an integer that fits, else a {@link Double}. */
+    Number readNumber() {
+        char c = peek();
+        if (c != '-' && !isDigit(c)) {
+            throw fail("expected a number");
+        }
+        int start = pos;
+        skipNumber();
+        String number = text.substring(start, pos);
+        if (number.indexOf('.') < 0 && number.indexOf('e') < 0 && number.indexOf('E') < 0) {
+            try {
+                return Long.parseLong(number);
+            } catch (NumberFormatException e) {
+                // beyond a long: a double
+            }
+        }
+        return Double.parseDouble(number);
+    }
+
     String readString() {
         if (peek() != '"') {
             throw fail("expected a string");

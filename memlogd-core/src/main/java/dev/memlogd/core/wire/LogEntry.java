@@ -15,11 +15,19 @@ package dev.memlogd.core.wire;
  *                  daemon's identity; null when absent
  * @param pri       the line's syslog priority (0-191; its level is {@code pri & 7}), read from
  *                  a {@code <N>} prefix of a source named in the daemon's {@code -syslog-prefix};
- *                  -1 when absent (on the wire it comes after {@code seq}; here last, so that
- *                  the shorter constructors keep their meaning)
+ *                  -1 when absent (on the wire it comes after {@code seq}; here after the
+ *                  fields that were there before it, so that the shorter constructors keep their meaning)
+ * @param suppressed whether this is the daemon's count of the source's lines that its rate
+ *                  limit kept out of the ring (the count is in {@code msg})
  */
 public record LogEntry(String time, String source, String msg, long seq, boolean truncated, long lost,
-        String daemon, int pri) {
+        String daemon, int pri, boolean suppressed) {
+
+    /** An entry or notice that is not a count of suppressed lines. */
+    public LogEntry(String time, String source, String msg, long seq, boolean truncated, long lost,
+            String daemon, int pri) {
+        this(time, source, msg, seq, truncated, lost, daemon, pri, false);
+    }
 
     /** An entry or notice without a syslog priority. */
     public LogEntry(String time, String source, String msg, long seq, boolean truncated, long lost,

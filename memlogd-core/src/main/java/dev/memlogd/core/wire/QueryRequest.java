@@ -29,10 +29,14 @@ import java.util.Set;
  *                this, 0 (emerg) to 7 (debug): that severity or a more severe one, as
  *                journalctl's {@code -p}; entries without a priority are left out. -1 for every
  *                entry
+ * @param stats   instead of entries, the daemon's statistics; no other field goes with it
  */
 public record QueryRequest(boolean dump, boolean follow, long after, int tail, List<String> sources,
-        boolean identity, String daemon, int level) {
-    private static final String FIELDS = "dump, follow, after, tail, sources, identity, daemon, level";
+        boolean identity, String daemon, int level, boolean stats) {
+    private static final String FIELDS = "dump, follow, after, tail, sources, identity, daemon, level, stats";
+
+    /** The request for the daemon's statistics. */
+    public static final QueryRequest STATS = new QueryRequest(false, false, -1, -1, List.of(), false, null, -1, true);
     /** Longest daemon identity a request may name. */
     public static final int MAX_DAEMON_LENGTH = 128;
 
@@ -43,7 +47,11 @@ public record QueryRequest(boolean dump, boolean follow, long after, int tail, L
      *         {@code level} is not in [-1, 7]
      */
     public QueryRequest {
-        if (!dump && !follow) {
+        if (stats && (dump || follow || after != -1 || tail != -1 || !sources.isEmpty() || identity || daemon != null
+                || level != -1)) {
+            throw new IllegalArgumentException("stats goes alone: it asks for statistics, not entries");
+        }
+        if (!dump && !follow && !stats) {
             throw new IllegalArgumentException("a query with dump and follow both false would send nothing");
         }
         if (after < -1) {
@@ -67,6 +75,12 @@ public record QueryRequest(boolean dump, boolean follow, long after, int tail, L
         }
     }
 
+    /** A request for entries (not statistics). */
+    public QueryRequest(boolean dump, boolean follow, long after, int tail, List<String> sources,
+            boolean identity, String daemon, int level) {
+        this(dump, follow, after, tail, sources, identity, daemon, level, false);
+    }
+
     /** A request without identity fields or level. */
     public QueryRequest(boolean dump, boolean follow, long after, int tail, List<String> sources) {
         this(dump, follow, after, tail, sources, false, null, -1);
@@ -80,9 +94,12 @@ public record QueryRequest(boolean dump, boolean follow, long after, int tail, L
 
     /**
      * Compact JSON, fields in the order dump, follow, after, tail, sources, identity, daemon,
-     * level, defaults left out.
+     * level, defaults left out; {@code {"stats":true}} for {@link #STATS}.
      */
     public String toJson() {
+        if (stats) {
+            return "{\"stats\":true}";
+        }
         StringBuilder sb = new StringBuilder("{");
         if (!dump) {
             field(sb, "dump").append("false");
@@ -135,6 +152,7 @@ public record QueryRequest(boolean dump, boolean follow, long after, int tail, L
         boolean identity = false;
         String daemon = null;
         int level = -1;
+        boolean stats = false;
         Set<String> seen = new HashSet<>();
         for (String name = r.beginObject(); name != null; name = r.nextField()) {
             if (!seen.add(name)) {
@@ -149,10 +167,17 @@ public record QueryRequest(boolean dump, boolean follow, long after, int tail, L
                 case "identity" -> identity = bool(r, name);
                 case "daemon" -> daemon = string(r, name);
                 case "level" -> level = (int) count(r, name, SyslogPriority.DEBUG);
+                case "stats" -> stats = bool(r, name);
                 default -> throw r.fail("unknown field \"" + name + "\" (known: " + FIELDS + ")");
             }
         }
         r.expectEnd();
+        if (stats) {
+            if (seen.size() > 1) {
+                throw new IllegalArgumentException("\"stats\" goes alone: it asks for statistics, not entries");
+            }
+            return STATS;
+        }
         if (!dump && !follow) {
             throw new IllegalArgumentException("\"dump\":false without \"follow\":true would send nothing");
         }

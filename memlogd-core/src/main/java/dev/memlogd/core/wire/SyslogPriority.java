@@ -26,6 +26,10 @@ public final class SyslogPriority {
     public static final int NO_PREFIX = -1;
     /** The most severe level. */
     public static final int EMERG = 0;
+    /** Error conditions. */
+    public static final int ERR = 3;
+    /** Warning conditions. */
+    public static final int WARNING = 4;
     /** The least severe level: a query's {@code level} goes from {@link #EMERG} to this. */
     public static final int DEBUG = 7;
     /** The level names, by level, as journalctl and syslog(3) spell them. */

@@ -214,11 +214,23 @@ class EntryJsonEncoderTest {
         byte[] msg = new byte[100];
         java.util.Arrays.fill(source, (byte) '<');
         java.util.Arrays.fill(msg, (byte) 0xff);
-        int flags = RecordDescriptor.FLAG_TRUNCATED | RecordDescriptor.priFlags(RecordDescriptor.MAX_PRI);
+        int flags = RecordDescriptor.FLAG_TRUNCATED | RecordDescriptor.FLAG_SUPPRESSED
+                | RecordDescriptor.priFlags(RecordDescriptor.MAX_PRI);
         ByteBuffer ring = Records.heap(flags, Long.MIN_VALUE, TIME + 9, source, msg);
         ByteBuffer out = ByteBuffer.allocate(EntryJsonEncoder.maxEncodedLength(source.length, msg.length));
         EntryJsonEncoder.encode(ring, Records.OFFSET, out);
         assertEquals(0, out.remaining(), "the bound is tight for the worst case");
+    }
+
+    @Test
+    void countOfSuppressedLinesEndsWithSuppressedTrue() {
+        ByteBuffer ring = Records.heap(RecordDescriptor.FLAG_SUPPRESSED, 7, TIME, "web".getBytes(), "n".getBytes());
+        ByteBuffer out = ByteBuffer.allocate(EntryJsonEncoder.maxEncodedLength(3, 1));
+
+        EntryJsonEncoder.encode(ring, Records.OFFSET, out);
+
+        assertEquals("{\"time\":\"" + TIME_TEXT + "\",\"source\":\"web\",\"msg\":\"n\",\"seq\":7,\"suppressed\":true}\n",
+                Records.written(out));
     }
 
     @Test

@@ -209,6 +209,16 @@ class EntryJsonParserTest {
     }
 
     @Test
+    void roundTripKeepsSuppressedFlagAndOnlyItsEntriesHaveIt() {
+        LogEntry count = roundTrip(RecordDescriptor.FLAG_SUPPRESSED, 1, 0, utf8("web"), utf8("memlogd: suppressed 3 lines"));
+        LogEntry line = roundTrip(0, 2, 0, utf8("web"), utf8("memlogd: suppressed 3 lines"));
+
+        assertTrue(count.suppressed());
+        assertFalse(count.truncated());
+        assertFalse(line.suppressed());
+    }
+
+    @Test
     void roundTripKeepsEveryPriority() {
         for (int pri = 0; pri <= RecordDescriptor.MAX_PRI; pri++) {
             int flags = RecordDescriptor.priFlags(pri) | (pri % 2 == 0 ? RecordDescriptor.FLAG_TRUNCATED : 0);

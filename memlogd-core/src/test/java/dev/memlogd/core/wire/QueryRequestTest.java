@@ -220,4 +220,18 @@ class QueryRequestTest {
         assertTrue(rejection("{\"level\":-1}").contains("\"level\""));
         assertThrows(IllegalArgumentException.class, () -> new QueryRequest(true, false, -1, -1, List.of(), false, null, 8));
     }
+
+    @Test
+    void statsAloneAsksForStatisticsAndRoundTrips() {
+        assertEquals(QueryRequest.STATS, QueryRequest.parse("{\"stats\":true}"));
+        assertEquals("{\"stats\":true}", QueryRequest.STATS.toJson());
+        assertEquals(QueryRequest.STATS, QueryRequest.parse(QueryRequest.STATS.toJson()));
+    }
+
+    @Test
+    void statsWithAnEntryFieldIsRefused() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> QueryRequest.parse("{\"stats\":true,\"follow\":true}"));
+        assertTrue(e.getMessage().contains("goes alone"), e.getMessage());
+    }
 }

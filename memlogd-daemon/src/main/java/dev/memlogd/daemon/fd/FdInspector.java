@@ -1,5 +1,6 @@
 package dev.memlogd.daemon.fd;
 
+import java.io.FileDescriptor;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,8 +11,10 @@ import java.util.List;
  *
  * <p>Why: epoll refuses regular files and directories (EPERM) and the JDK selector ignores
  * that error, so such an fd would sit registered and silent forever; the write end of a
- * pipe would never be readable. Those are refused up front with a clear message instead.
- * Runs once per received fd (never per line), so reading {@code /proc} is cheap enough.
+ * pipe would never be readable; a datagram socket never reads end of file, so one whose sender
+ * has gone would hold its source slot for ever ({@link SocketInspector#isDatagram}). Those are
+ * refused up front with a clear message instead. Runs once per received fd (never per line),
+ * so reading {@code /proc} is cheap enough.
  */
 public final class FdInspector {
     private static final int S_IFMT = 0170000;
@@ -32,9 +35,10 @@ public final class FdInspector {
     /**
      * Why this fd cannot be a log source, or {@code null} if it can.
      *
-     * @param fd an fd number owned by this process
+     * @param descriptor an fd owned by this process
+     * @param fd         its number
      */
-    public static String refusal(int fd) {
+    public static String refusal(FileDescriptor descriptor, int fd) {
         Path link = Path.of("/proc/self/fd/" + fd);
         Kind kind;
         try {
@@ -45,6 +49,11 @@ public final class FdInspector {
         String target = describe(fd);
         switch (kind) {
             case SOCKET:
+                if (isDatagram(descriptor)) {
+                    return "fd is a datagram socket (" + target + "), which never reads end of file: it would"
+                            + " hold a source slot after its sender has gone; send a stream socket, pipe or FIFO";
+                }
+                break;
             case FIFO:
                 break;
             case CHARACTER_DEVICE:
@@ -93,6 +102,14 @@ public final class FdInspector {
             return Files.readSymbolicLink(Path.of("/proc/self/fd/" + fd)).toString();
         } catch (IOException | RuntimeException e) {
             return null;
+        }
+    }
+
+    private static boolean isDatagram(FileDescriptor descriptor) {
+        try {
+            return SocketInspector.isDatagram(descriptor);
+        } catch (IOException | RuntimeException e) {
+            return false; // Unknown socket type: let the reads tell.
         }
     }
 

@@ -86,6 +86,9 @@ public final class Follower implements KeyHandler, HoldPolicy.Reader {
     private long episodeMissed;
     private int episodeLaps;
     private long lastLapReportNanos;
+    // Statistics: entries encoded for this reader, and entries it missed by being lapped.
+    private long sent;
+    private long lost;
 
     public Follower(String description, SelectableChannel channel, LogRing ring, ReadPlan plan, EntryEncoder encoder,
             int bufferSize, Clock clock, Owner owner) {
@@ -274,6 +277,7 @@ public final class Follower implements KeyHandler, HoldPolicy.Reader {
         }
         long missed = cursor.skipLapped();
         if (missed > 0) {
+            lost += missed;
             episodeMissed += missed;
             episodeLaps++;
             encoder.encodeNotice(out, clock.nowNanos(), "this reader fell behind and missed " + missed
@@ -297,6 +301,7 @@ public final class Follower implements KeyHandler, HoldPolicy.Reader {
                 return;
             }
             encoder.encode(records, offset, out, timeText);
+            sent++;
             cursor.advance();
         }
     }
@@ -376,6 +381,21 @@ public final class Follower implements KeyHandler, HoldPolicy.Reader {
                 // Closing a socket the peer already dropped: nothing to report.
             }
         }
+    }
+
+    /** Entries sent (encoded for the channel) so far. */
+    public long sent() {
+        return sent;
+    }
+
+    /** Entries this reader missed because the ring evicted them first. */
+    public long lost() {
+        return lost;
+    }
+
+    /** Whether it follows (else it ends with its dump). */
+    public boolean follows() {
+        return follow;
     }
 
     @Override

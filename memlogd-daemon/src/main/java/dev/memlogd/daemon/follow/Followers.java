@@ -45,6 +45,8 @@ public final class Followers implements Follower.Owner {
     private final long clientWaitMillis;
     private Follower console;
     private int clients;
+    /** Entries missed by lapped readers that have gone (those of readers still here are theirs). */
+    private long lostByGoneReaders;
     /** Since when the daemon stops ({@link System#nanoTime()}), once it does. */
     private long stopNanos;
     private boolean cutOff;
@@ -202,8 +204,25 @@ public final class Followers implements Follower.Owner {
     @Override
     public void finished(Follower follower) {
         follower.close();
-        if (followers.remove(follower) && follower != console) {
-            clients--;
+        if (followers.remove(follower)) {
+            lostByGoneReaders += follower.lost();
+            if (follower != console) {
+                clients--;
+            }
         }
+    }
+
+    /** Each reader now, the console echo included. */
+    public void forEach(java.util.function.Consumer<Follower> action) {
+        followers.forEach(action);
+    }
+
+    /** Entries missed by lapped readers since the start, by readers here and gone. */
+    public long lostByLappedReaders() {
+        long lost = lostByGoneReaders;
+        for (Follower follower : followers) {
+            lost += follower.lost();
+        }
+        return lost;
     }
 }

@@ -6,11 +6,14 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.Pipe;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
+import java.util.Iterator;
 
 import dev.memlogd.core.ring.LogRing;
 import dev.memlogd.core.ring.RecordDescriptor;
 import dev.memlogd.core.wire.SyslogPriority;
+import dev.memlogd.daemon.fd.FdInspector;
 import dev.memlogd.daemon.loop.Clock;
 import dev.memlogd.daemon.loop.OwnLog;
 
@@ -37,6 +40,14 @@ import dev.memlogd.daemon.loop.OwnLog;
  * from the bytes the splitter kept, so it counts towards {@code -max-line-len}. Lines of other
  * sources are appended exactly as the splitter cut them.
  *
+ * <p>With a {@link RateLimit} (off by default), a source that has appended its burst of lines
+ * in the current window has its further lines counted and dropped, not appended (they take none
+ * of the round's budget); the window's end, {@linkplain #endRateWindows seen by the loop} or met
+ * by the source's next line, appends one entry under the source's name with the count
+ * ({@link RecordDescriptor#FLAG_SUPPRESSED}), as does the source's end of file. Only the first
+ * suppressed line of a window and the window's end allocate (a message); a counted line costs
+ * two comparisons and an increment.
+ *
  * <p>No allocation per line or per read. Event loop thread only.
  */
 public final class Ingest implements LineSplitter.LineSink {
@@ -49,7 +60,12 @@ public final class Ingest implements LineSplitter.LineSink {
     private final Selector selector;
     private final ByteBuffer readBuffer;
     private final LineSplitter splitter;
+    private final int maxLineLength;
     private final SyslogSources syslogSources;
+    private final RateLimit rateLimit;
+    /** Sources with suppressed lines whose window has not ended yet, in the order they began suppressing. */
+    private final ArrayDeque<Source> suppressing = new ArrayDeque<>();
+    private final SourceLedger ledger;
     /** Ready sources not read yet, oldest first; a source is in it at most once. */
     private final ArrayDeque<Source> ready = new ArrayDeque<>();
     /** The source whose read data, from readBuffer's position on, is not split yet. */
@@ -57,18 +73,27 @@ public final class Ingest implements LineSplitter.LineSink {
     /** Entries that may still be appended this round. */
     private long appendBudget;
     private long lineStamp;
+    /** System.nanoTime of the current read, for the rate limit's windows (immune to clock steps). */
+    private long readTick;
     private int sourceCount;
 
-    /** @param syslogSources the sources whose lines' syslog prefix is read ({@link SyslogSources#NONE}: none) */
+    /**
+     * @param syslogSources the sources whose lines' syslog prefix is read ({@link SyslogSources#NONE}: none)
+     * @param rateLimit     lines per source per interval ({@link RateLimit#OFF}: every line is kept)
+     * @param ledger        where sources are listed for statistics
+     */
     public Ingest(LogRing ring, Clock clock, OwnLog ownLog, Selector selector, int readChunk, int maxLineLength,
-            SyslogSources syslogSources) {
+            SyslogSources syslogSources, RateLimit rateLimit, SourceLedger ledger) {
         this.ring = ring;
+        this.ledger = ledger;
         this.syslogSources = syslogSources;
+        this.rateLimit = rateLimit;
         this.clock = clock;
         this.ownLog = ownLog;
         this.selector = selector;
         this.readBuffer = ByteBuffer.allocateDirect(readChunk);
         this.splitter = new LineSplitter(maxLineLength, this);
+        this.maxLineLength = maxLineLength;
     }
 
     /**
@@ -79,7 +104,21 @@ public final class Ingest implements LineSplitter.LineSink {
     public void add(String name, byte[] nameBytes, Pipe.SourceChannel channel, int fd) throws ClosedChannelException {
         Source source = new Source(name, nameBytes, channel, fd, syslogSources.appliesTo(nameBytes), this);
         source.key = channel.register(selector, SelectionKey.OP_READ, source);
+        source.addedNanos = clock.nowNanos();
+        source.kind = kindOf(FdInspector.linkTarget(fd));
         sourceCount++;
+        ledger.opened(source);
+    }
+
+    /** {@code socket:[ino]}, {@code pipe:[ino]}, or a FIFO's path. */
+    private static String kindOf(String target) {
+        return target == null ? "unknown" : target.startsWith("socket:") ? "socket"
+                : target.startsWith("pipe:") ? "pipe" : "fifo";
+    }
+
+    /** Every source open now and the last ones closed, for statistics. */
+    public SourceLedger ledger() {
+        return ledger;
     }
 
     /** Sources open now. */
@@ -173,6 +212,7 @@ public final class Ingest implements LineSplitter.LineSink {
         }
         source.emptyReads = 0;
         lineStamp = clock.nowNanos(); // one clock read per read(), not per line
+        readTick = System.nanoTime();
         if (!splitter.split(source, readBuffer.flip())) {
             stalled = source; // the rest of this read is split once readers have made room
         }
@@ -181,12 +221,19 @@ public final class Ingest implements LineSplitter.LineSink {
 
     @Override
     public void line(Source source, ByteBuffer data, int index, int length, int flags) {
+        if (rateLimit.burst > 0 && !admit(source)) {
+            return;
+        }
         if (source.syslogPrefix) {
             appendWithPriority(source, data, index, length, flags);
         } else {
             ring.append(lineStamp, source.nameBytes, source.nameBytes.length, data, index, length, flags);
         }
         source.lines++;
+        source.bytes += length;
+        if ((flags & RecordDescriptor.FLAG_TRUNCATED) != 0) {
+            source.truncatedLines++;
+        }
         appendBudget--;
     }
 
@@ -207,10 +254,84 @@ public final class Ingest implements LineSplitter.LineSink {
         return appendBudget <= 0;
     }
 
+    /** Whether the source may append this line under the rate limit; if not, the line is counted. */
+    private boolean admit(Source source) {
+        if (source.windowLines > 0 && readTick - source.windowStart >= rateLimit.intervalNanos) {
+            if (source.suppressed > 0) {
+                suppressing.remove(source);
+            }
+            endRateWindow(source, readTick);
+        }
+        if (source.windowLines == 0) {
+            source.windowStart = readTick;
+        }
+        if (source.windowLines < rateLimit.burst) {
+            source.windowLines++;
+            return true;
+        }
+        source.suppressedLines++;
+        if (source.suppressed++ == 0) {
+            suppressing.add(source);
+            ownLog.report("rate-limit", source + " wrote more than " + rateLimit.flags() + ": its lines are counted,"
+                    + " not kept, until the interval ends; then an entry under its name says how many");
+        }
+        return false;
+    }
+
+    /**
+     * Ends the rate limit window of every source whose window is over and that had lines
+     * suppressed in it, appending the count under its name. The loop calls this every round,
+     * so that the count arrives when the window ends, not only at the source's next line.
+     *
+     * @param now System.nanoTime
+     */
+    public void endRateWindows(long now) {
+        if (suppressing.isEmpty()) {
+            return;
+        }
+        for (Iterator<Source> it = suppressing.iterator(); it.hasNext();) {
+            Source source = it.next();
+            if (now - source.windowStart >= rateLimit.intervalNanos) {
+                it.remove();
+                endRateWindow(source, now);
+            }
+        }
+    }
+
+    /** When {@link #endRateWindows} next has something to do (System.nanoTime), or Long.MAX_VALUE. */
+    public long nextRateWindowEnd() {
+        long next = Long.MAX_VALUE;
+        for (Source source : suppressing) {
+            next = Math.min(next, source.windowStart + rateLimit.intervalNanos);
+        }
+        return next;
+    }
+
+    /** Closes the source's window: if it had lines suppressed, appends their count under its name. */
+    private void endRateWindow(Source source, long now) {
+        long suppressed = source.suppressed;
+        source.suppressed = 0;
+        source.windowLines = 0;
+        if (suppressed == 0) {
+            return;
+        }
+        long seconds = Math.max(1, (now - source.windowStart + 500_000_000L) / 1_000_000_000L);
+        byte[] message = ("memlogd: suppressed " + suppressed + " lines of this source in the last " + seconds
+                + " s (" + rateLimit.flags() + ")").getBytes(StandardCharsets.UTF_8);
+        int length = Math.min(message.length, maxLineLength);
+        ring.append(clock.nowNanos(), source.nameBytes, source.nameBytes.length, ByteBuffer.wrap(message), 0, length,
+                RecordDescriptor.FLAG_SUPPRESSED);
+        appendBudget--;
+    }
+
     /** Closes a source's fd; {@code problem}, if any, goes to the daemon's log. */
     void close(Source source, String problem) {
         if (source.closed) {
             return;
+        }
+        if (source.suppressed > 0) {
+            suppressing.remove(source);
+            endRateWindow(source, System.nanoTime()); // its count, before it goes
         }
         source.closed = true;
         if (stalled == source) {
@@ -225,6 +346,9 @@ public final class Ingest implements LineSplitter.LineSink {
             // Already gone.
         }
         sourceCount--;
+        source.closedNanos = clock.nowNanos();
+        source.release();
+        ledger.closed(source);
         if (problem != null) {
             ownLog.report("source-error", source + " closed after " + source.lines + " lines: " + problem);
         }

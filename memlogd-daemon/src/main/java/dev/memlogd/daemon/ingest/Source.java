@@ -25,8 +25,22 @@ public final class Source implements KeyHandler {
     private final Ingest ingest;
     SelectionKey key;
     long lines;
+    // Statistics (docs/diagnostics.md): counted per line with no allocation; read on request.
+    long bytes;
+    long truncatedLines;
+    long suppressedLines;
+    /** When it was added and closed (wall clock, ns since the epoch); closed 0 while open. */
+    long addedNanos;
+    long closedNanos;
+    /** What the fd is: {@code socket}, {@code pipe} or {@code fifo}, from /proc at registration. */
+    String kind = "unknown";
     /** Rounds in a row in which the fd polled readable yet gave no byte (see Ingest). */
     int emptyReads;
+    // Rate limit state (see Ingest#admit): the window's start (System.nanoTime), lines appended
+    // in it, and lines counted but not kept since the burst was used up.
+    long windowStart;
+    int windowLines;
+    long suppressed;
     /** Whether the source is in the queue of sources to read. */
     boolean queued;
     /** Whether its key's read interest is off while ingest waits for readers (see Ingest#park). */
@@ -58,6 +72,47 @@ public final class Source implements KeyHandler {
         return nameBytes;
     }
 
+    public String name() {
+        return name;
+    }
+
+    public String kind() {
+        return kind;
+    }
+
+    public boolean isOpen() {
+        return !closed;
+    }
+
+    /** Lines appended to the ring (the rate limit's count entries not included). */
+    public long lines() {
+        return lines;
+    }
+
+    /** Bytes of those lines' messages, as kept (cut lines count what was kept). */
+    public long bytes() {
+        return bytes;
+    }
+
+    /** Lines cut at {@code -max-line-len}. */
+    public long truncatedLines() {
+        return truncatedLines;
+    }
+
+    /** Lines counted but not kept by the rate limit. */
+    public long suppressedLines() {
+        return suppressedLines;
+    }
+
+    public long addedNanos() {
+        return addedNanos;
+    }
+
+    /** When it was closed; 0 while open. */
+    public long closedNanos() {
+        return closedNanos;
+    }
+
     @Override
     public void onReady(SelectionKey key) {
         ingest.queue(this);
@@ -78,6 +133,11 @@ public final class Source implements KeyHandler {
             pending = ByteBuffer.allocate(capacity);
         }
         return pending;
+    }
+
+    /** Frees the line buffer of a closed source, which statistics keep for its counters. */
+    void release() {
+        pending = null;
     }
 
     ByteBuffer pendingBuffer() {

@@ -19,7 +19,8 @@ import dev.memlogd.daemon.loop.OwnLog;
  * sends them), and makes each usable fd a source of {@link Ingest}. An fd is refused, closed
  * and the refusal logged when the source budget (the lower of {@code -max-sources} and what
  * the fd limit allows, see {@link dev.memlogd.daemon.fd.FdBudget}) is used up, or when it is
- * not something epoll can read as a stream (a regular file, a directory, a write-only end).
+ * not something epoll can read as a stream (a regular file, a directory, a write-only end, a
+ * datagram socket), or when it leads back to the daemon itself ({@link OwnSockets}).
  * Event loop thread only.
  */
 public final class SourceIntake implements KeyHandler, LogSocket.Receiver {
@@ -30,6 +31,7 @@ public final class SourceIntake implements KeyHandler, LogSocket.Receiver {
     private final Selector selector;
     private final Ingest ingest;
     private final OwnLog ownLog;
+    private final OwnSockets ownSockets;
     private final int sourceBudget;
     private final String budgetLimit;
     /** The fds open when the loop started serving (JVM's, sockets, selector, console pipe). */
@@ -39,12 +41,13 @@ public final class SourceIntake implements KeyHandler, LogSocket.Receiver {
      * @param sourceBudget sources read at once
      * @param budgetLimit  what sets that number, for the refusal message
      */
-    public SourceIntake(LogSocket logSocket, Selector selector, Ingest ingest, OwnLog ownLog, int sourceBudget,
-            String budgetLimit) {
+    public SourceIntake(LogSocket logSocket, Selector selector, Ingest ingest, OwnLog ownLog, OwnSockets ownSockets,
+            int sourceBudget, String budgetLimit) {
         this.logSocket = logSocket;
         this.selector = selector;
         this.ingest = ingest;
         this.ownLog = ownLog;
+        this.ownSockets = ownSockets;
         this.sourceBudget = sourceBudget;
         this.budgetLimit = budgetLimit;
     }
@@ -116,7 +119,10 @@ public final class SourceIntake implements KeyHandler, LogSocket.Receiver {
                         + " sources, " + budgetLimit);
                 return;
             }
-            String refusal = FdInspector.refusal(number);
+            String refusal = FdInspector.refusal(fd, number);
+            if (refusal == null) {
+                refusal = ownSockets.refusal(fd);
+            }
             if (refusal != null) {
                 refuse(fd, "fd for source '" + name + "' refused: " + refusal);
                 return;

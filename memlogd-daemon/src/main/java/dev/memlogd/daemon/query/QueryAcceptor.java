@@ -19,6 +19,7 @@ import dev.memlogd.daemon.follow.ReadPlan;
 import dev.memlogd.daemon.loop.Clock;
 import dev.memlogd.daemon.loop.KeyHandler;
 import dev.memlogd.daemon.loop.OwnLog;
+import dev.memlogd.daemon.stats.StatsReport;
 
 /**
  * The query socket's handler: accepts clients, waits for each one's mode byte (and request
@@ -54,15 +55,21 @@ public final class QueryAcceptor implements KeyHandler {
     private final long modeTimeoutMillis;
     private final String identity;
     private final List<Handshake> handshakes = new ArrayList<>();
+    private final StatsReport stats;
+    /** Statistics answers still being written; they count against -max-clients. */
+    private final List<StatsReply> replies = new ArrayList<>();
     private long acceptPausedUntil;
 
     /**
      * Registers {@code server} (non-blocking from here) with {@code selector}.
      *
      * @param identity this daemon's identity (docs/protocol.md, section 5)
+     * @param stats    answers statistics requests
      */
     public QueryAcceptor(ServerSocketChannel server, Selector selector, LogRing ring, Followers followers,
-            OwnLog ownLog, Clock clock, int maxClients, long modeTimeoutMillis, String identity) throws IOException {
+            OwnLog ownLog, Clock clock, int maxClients, long modeTimeoutMillis, String identity, StatsReport stats)
+            throws IOException {
+        this.stats = stats;
         this.server = server;
         this.selector = selector;
         this.ring = ring;
@@ -138,11 +145,39 @@ public final class QueryAcceptor implements KeyHandler {
             return;
         }
         handshakes.remove(handshake);
-        if (followers.clientCount() >= maxClients) {
+        if (followers.clientCount() + replies.size() >= maxClients) {
             refuse(handshake.channel, "too many query clients (-max-clients " + maxClients + ")");
             return;
         }
+        if (request.stats()) {
+            reply(handshake.channel, stats.toJsonLine());
+            return;
+        }
         followers.addClient(handshake.channel, handshake.channel.keyFor(selector), ReadPlan.of(request, ring, identity));
+    }
+
+    /** Sends a statistics answer, then closes; what the socket does not take now is sent as it drains. */
+    private void reply(SocketChannel client, byte[] answer) {
+        StatsReply reply = new StatsReply(client, answer,
+                System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(modeTimeoutMillis), this::finish);
+        if (reply.send()) {
+            finish(reply);
+            return;
+        }
+        replies.add(reply);
+        SelectionKey key = client.keyFor(selector);
+        key.attach(reply);
+        key.interestOps(SelectionKey.OP_WRITE);
+    }
+
+    private void finish(StatsReply reply) {
+        replies.remove(reply);
+        try {
+            reply.channel.shutdownOutput();
+        } catch (IOException e) {
+            // The client is already gone.
+        }
+        closeQuietly(reply.channel);
     }
 
     /** Closes a handshake's connection without a word (the client has gone, or a bug). */
@@ -172,8 +207,16 @@ public final class QueryAcceptor implements KeyHandler {
         ownLog.report("query-refused", "query client refused: " + why);
     }
 
-    /** Refuses every client whose mode byte (or request) is overdue. */
+    /** Refuses every client whose mode byte (or request) is overdue; drops statistics answers not read in time. */
     public void expireHandshakes(long nowNanos) {
+        for (int i = replies.size() - 1; i >= 0; i--) {
+            StatsReply reply = replies.get(i);
+            if (nowNanos - reply.deadlineNanos >= 0) {
+                finish(reply);
+                ownLog.report("query-refused", "a statistics answer was not read within " + modeTimeoutMillis
+                        + " ms; dropped");
+            }
+        }
         for (Iterator<Handshake> it = handshakes.iterator(); it.hasNext();) {
             Handshake handshake = it.next();
             if (nowNanos - handshake.deadlineNanos >= 0) {
@@ -196,6 +239,9 @@ public final class QueryAcceptor implements KeyHandler {
         long next = acceptPausedUntil != 0 ? acceptPausedUntil : Long.MAX_VALUE;
         for (int i = 0; i < handshakes.size(); i++) {
             next = Math.min(next, handshakes.get(i).deadlineNanos);
+        }
+        for (int i = 0; i < replies.size(); i++) {
+            next = Math.min(next, replies.get(i).deadlineNanos);
         }
         return next;
     }

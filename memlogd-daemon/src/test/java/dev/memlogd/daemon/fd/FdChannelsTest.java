@@ -75,7 +75,7 @@ class FdChannelsTest {
     void regularFileIsRefusedWithItsPath() throws Exception {
         Path file = Files.writeString(dir.resolve("plain.log"), "x");
         try (FileInputStream in = new FileInputStream(file.toFile())) {
-            String refusal = FdInspector.refusal(FdChannels.fdNumber(in.getFD()));
+            String refusal = FdInspector.refusal(in.getFD(), FdChannels.fdNumber(in.getFD()));
 
             assertTrue(refusal.contains("regular file") && refusal.contains("plain.log"), refusal);
         }
@@ -84,7 +84,7 @@ class FdChannelsTest {
     @Test
     void devNullIsRefused() throws Exception {
         try (FileInputStream in = new FileInputStream("/dev/null")) {
-            String refusal = FdInspector.refusal(FdChannels.fdNumber(in.getFD()));
+            String refusal = FdInspector.refusal(in.getFD(), FdChannels.fdNumber(in.getFD()));
 
             assertTrue(refusal.contains("/dev/null"), refusal);
         }
@@ -95,10 +95,10 @@ class FdChannelsTest {
         Path fifo = mkfifo(dir.resolve("w"));
         CompletableFuture<FileInputStream> reader = CompletableFuture.supplyAsync(() -> open(fifo));
         try (FileOutputStream writer = new FileOutputStream(fifo.toFile()); FileInputStream in = reader.get()) {
-            String refusal = FdInspector.refusal(FdChannels.fdNumber(writer.getFD()));
+            String refusal = FdInspector.refusal(writer.getFD(), FdChannels.fdNumber(writer.getFD()));
 
             assertTrue(refusal.contains("write-only"), refusal);
-            assertNull(FdInspector.refusal(FdChannels.fdNumber(in.getFD())));
+            assertNull(FdInspector.refusal(in.getFD(), FdChannels.fdNumber(in.getFD())));
         }
     }
 

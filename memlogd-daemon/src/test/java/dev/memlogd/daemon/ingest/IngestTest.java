@@ -30,6 +30,7 @@ import dev.memlogd.daemon.loop.OwnLog;
 @Timeout(30)
 class IngestTest {
     private static final int READ_CHUNK = 64;
+    private static final long HOUR_NANOS = 3_600_000_000_000L;
 
     private final LogRing ring = new LogRing(1000, 1 << 20);
     private final Clock clock = new Clock();
@@ -44,7 +45,14 @@ class IngestTest {
     }
 
     private Ingest ingest(SyslogSources syslogSources) {
-        return new Ingest(ring, clock, new OwnLog(ring, clock, 1024), selector, READ_CHUNK, 1024, syslogSources);
+        return new Ingest(ring, clock, new OwnLog(ring, clock, 1024), selector, READ_CHUNK, 1024, syslogSources,
+                RateLimit.OFF, new SourceLedger(16));
+    }
+
+    /** Ingest with a rate limit of {@code burst} lines per hour: no window ends unless a test ends it. */
+    private Ingest rateLimited(int burst) {
+        return new Ingest(ring, clock, new OwnLog(ring, clock, 1024), selector, READ_CHUNK, 1024, SyslogSources.NONE,
+                RateLimit.of(burst, HOUR_NANOS, "1h"), new SourceLedger(16));
     }
 
     @AfterEach
@@ -98,7 +106,8 @@ class IngestTest {
                 int flags = records.getInt(RecordDescriptor.flagsOffset(offset));
                 String pri = withPri ? RecordDescriptor.pri(flags) + ((flags & RecordDescriptor.FLAG_TRUNCATED) != 0
                         ? " truncated " : " ") : "";
-                lines.add(pri + new String(msg, StandardCharsets.UTF_8));
+                String suppressed = (flags & RecordDescriptor.FLAG_SUPPRESSED) != 0 ? "[suppressed] " : "";
+                lines.add(suppressed + pri + new String(msg, StandardCharsets.UTF_8));
             }
         }
         return lines;
@@ -258,5 +267,78 @@ class IngestTest {
         roundsUntil("kmsg", 2);
 
         assertEquals(List.of("4 truncated " + "y".repeat(1024 - 3), "4 next"), entries("kmsg", true));
+    }
+
+    @Test
+    void linesOverTheBurstAreCountedNotKeptAndTheCountIsWrittenAtEndOfFile() throws IOException {
+        ingest = rateLimited(3);
+        Pipe pipe = source("flood", "a\nb\nc\nd\ne\nf\ng\n");
+        pipe.sink().close();
+
+        roundsUntilClosed();
+
+        assertEquals(List.of("a", "b", "c", "[suppressed] memlogd: suppressed 4 lines of this source in the last 1 s"
+                + " (-rate-limit-burst 3 per -rate-limit-interval 1h)"), entries("flood"));
+        List<String> own = entries("memlogd");
+        assertEquals(1, own.size(), own::toString);
+        assertTrue(own.get(0).contains("'flood'") && own.get(0).contains("-rate-limit-burst 3"), own.get(0));
+    }
+
+    @Test
+    void endOfTheWindowWritesTheCountAndTheSourcesNextLinesAreKeptAgain() throws IOException {
+        ingest = rateLimited(2);
+        Pipe pipe = source("flood", "a\nb\nc\nd\ne\n");
+        round(Long.MAX_VALUE);
+        long windowEnd = ingest.nextRateWindowEnd();
+
+        ingest.endRateWindows(windowEnd);
+        pipe.sink().write(ByteBuffer.wrap("f\ng\n".getBytes(StandardCharsets.UTF_8)));
+        round(Long.MAX_VALUE);
+
+        assertEquals(List.of("a", "b", "[suppressed] memlogd: suppressed 3 lines of this source in the last 3600 s"
+                + " (-rate-limit-burst 2 per -rate-limit-interval 1h)", "f", "g"), entries("flood"));
+        assertEquals(Long.MAX_VALUE, ingest.nextRateWindowEnd(), "no source is suppressing any more");
+    }
+
+    @Test
+    void windowThatIsNotOverYetWritesNothing() throws IOException {
+        ingest = rateLimited(1);
+        source("flood", "a\nb\n");
+        round(Long.MAX_VALUE);
+
+        ingest.endRateWindows(ingest.nextRateWindowEnd() - 1);
+
+        assertEquals(List.of("a"), entries("flood"));
+    }
+
+    @Test
+    void oneSourceOverItsLimitLeavesTheOthersUntouched() throws IOException {
+        ingest = rateLimited(2);
+        source("flood", "a\nb\nc\nd\n");
+        source("quiet", "q1\nq2\n");
+
+        round(Long.MAX_VALUE);
+
+        assertEquals(List.of("a", "b"), entries("flood"));
+        assertEquals(List.of("q1", "q2"), entries("quiet"));
+    }
+
+    @Test
+    void suppressedLinesTakeNoneOfTheRoundsBudget() throws IOException {
+        ingest = rateLimited(1);
+        source("flood", "a\nb\nc\nd\n");
+        source("quiet", "q\n");
+
+        round(2);
+
+        assertEquals(List.of("a"), entries("flood"));
+        assertEquals(List.of("q"), entries("quiet"), "the counted lines left the budget to the next source");
+    }
+
+    private void roundsUntilClosed() throws IOException {
+        for (int i = 0; i < 100 && ingest.sourceCount() > 0; i++) {
+            round(Long.MAX_VALUE);
+        }
+        assertEquals(0, ingest.sourceCount());
     }
 }

@@ -1,4 +1,4 @@
-package dev.memlogd.logwrite;
+package dev.memlogd.core.logdir;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -23,12 +23,12 @@ import java.security.NoSuchAlgorithmException;
  * The log file is the result plus {@code .log}; with the rotation and compression suffixes it
  * stays within the 255 bytes a Linux file name may have. Stateless and thread-safe.
  */
-final class FileNames {
+public final class LogFileNames {
     /** Bytes of a file name before {@code .log}: 255 minus the longest suffix ({@code .log.999.gz}) and room. */
-    static final int MAX_NAME_BYTES = 200;
+    public static final int MAX_NAME_BYTES = 200;
     private static final int HASH_HEX_DIGITS = 16;
 
-    private FileNames() {
+    private LogFileNames() {
     }
 
     /**
@@ -37,15 +37,15 @@ final class FileNames {
      * system as {@code ?}, and two names could meet in one file: they are then escaped too.
      * {@code bin/logwrite} runs the JVM in a UTF-8 locale.
      */
-    static final boolean UTF8_FILE_NAMES = "UTF-8".equalsIgnoreCase(System.getProperty("sun.jnu.encoding"));
+    public static final boolean UTF8_FILE_NAMES = "UTF-8".equalsIgnoreCase(System.getProperty("sun.jnu.encoding"));
 
     /** The file name (without {@code .log}) for {@code source}. */
-    static String of(String source) {
+    public static String of(String source) {
         return of(source, UTF8_FILE_NAMES);
     }
 
     /** {@link #of(String)} for a JVM whose file names are UTF-8 ({@code utf8}) or not. */
-    static String of(String source, boolean utf8) {
+    public static String of(String source, boolean utf8) {
         if (isOrdinary(source, utf8)) {
             return source;
         }
@@ -57,7 +57,7 @@ final class FileNames {
         return prefix(escaped, MAX_NAME_BYTES - suffix.length()) + suffix;
     }
 
-    static boolean isOrdinary(String source, boolean utf8) {
+    public static boolean isOrdinary(String source, boolean utf8) {
         if (source.isEmpty() || source.equals(".") || source.equals("..") || utf8Length(source) > MAX_NAME_BYTES) {
             return false;
         }

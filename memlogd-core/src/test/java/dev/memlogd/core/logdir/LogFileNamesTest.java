@@ -1,4 +1,4 @@
-package dev.memlogd.logwrite;
+package dev.memlogd.core.logdir;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -19,7 +19,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Source names are chosen by whoever writes to memlogd: {@link FileNames} keeps the ordinary
+ * Source names are chosen by whoever writes to memlogd: {@link LogFileNames} keeps the ordinary
  * ones (LinuxKit's file names) and maps every other one to a safe name, no two to one file.
  */
 class FileNamesTest {
@@ -30,7 +30,7 @@ class FileNamesTest {
     @ValueSource(strings = {"web.out", "onboot.001-sysctl", "café", "svc with space", ".hidden", "日志",
             "\uFFFD", "emoji\uD83D\uDE00", "...", "a.b.c-d_e", "x~y"})
     void ordinaryNameIsKeptUnchanged(String name) {
-        assertEquals(name, FileNames.of(name, true));
+        assertEquals(name, LogFileNames.of(name, true));
     }
 
     @ParameterizedTest
@@ -38,7 +38,7 @@ class FileNamesTest {
             "\n", "tab\there", "cr\r", "bell\u0007", "del\u007f", "esc\u001b[31m", "100%", "%", "%2F", "%~",
             "bad" + UNPAIRED_HIGH, UNPAIRED_LOW + "bad", UNPAIRED_LOW + UNPAIRED_HIGH, "./x", "../x", "%u0041"})
     void hostileNameIsMappedToASafeFileName(String name) {
-        String file = FileNames.of(name, true);
+        String file = LogFileNames.of(name, true);
 
         assertSafe(file);
         assertNotEquals(name, file);
@@ -48,7 +48,7 @@ class FileNamesTest {
     void nameOf512BytesIsCutToTheMaximumWithAHash() {
         String name = "x".repeat(512);
 
-        String file = FileNames.of(name, true);
+        String file = LogFileNames.of(name, true);
 
         assertSafe(file);
         assertTrue(file.startsWith("x".repeat(100)), file);
@@ -57,19 +57,19 @@ class FileNamesTest {
 
     @Test
     void nameOfExactlyTheMaximumIsKeptAndOneByteMoreIsNot() {
-        String max = "é".repeat(FileNames.MAX_NAME_BYTES / 2);
+        String max = "é".repeat(LogFileNames.MAX_NAME_BYTES / 2);
 
-        assertEquals(max, FileNames.of(max, true));
-        assertNotEquals(max + "x", FileNames.of(max + "x", true));
-        assertSafe(FileNames.of(max + "x", true));
+        assertEquals(max, LogFileNames.of(max, true));
+        assertNotEquals(max + "x", LogFileNames.of(max + "x", true));
+        assertSafe(LogFileNames.of(max + "x", true));
     }
 
     @Test
     void longNamesDifferingOnlyAfterTheCutMapToDifferentFiles() {
         String common = "日".repeat(200);
 
-        String a = FileNames.of(common + "a", true);
-        String b = FileNames.of(common + "b", true);
+        String a = LogFileNames.of(common + "a", true);
+        String b = LogFileNames.of(common + "b", true);
 
         assertSafe(a);
         assertSafe(b);
@@ -83,7 +83,7 @@ class FileNamesTest {
 
         Map<String, String> byFile = new HashMap<>();
         for (String name : names) {
-            String file = FileNames.of(name, true);
+            String file = LogFileNames.of(name, true);
             assertSafe(file);
             // Keyed by the bytes the file system sees, so two strings meeting in one byte name count too.
             String bytes = new String(file.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
@@ -98,7 +98,7 @@ class FileNamesTest {
 
         Map<String, String> byFile = new HashMap<>();
         for (String name : names) {
-            String file = FileNames.of(name, false);
+            String file = LogFileNames.of(name, false);
             assertSafe(file);
             assertTrue(file.chars().allMatch(c -> c >= 0x20 && c < 0x7f), () -> "not printable ASCII: " + file);
             assertNull(byFile.put(file, name), () -> "two names map to " + file);
@@ -107,7 +107,7 @@ class FileNamesTest {
 
     @Test
     void withoutUtf8FileNamesAnAsciiNameIsKeptUnchanged() {
-        assertEquals("web.out", FileNames.of("web.out", false));
+        assertEquals("web.out", LogFileNames.of("web.out", false));
     }
 
     /** Every name up to length 4 over {@code alphabet}, plus long ones around the cut; each once. */
@@ -125,7 +125,7 @@ class FileNamesTest {
             names.addAll(next);
             previous = next;
         }
-        for (int length = FileNames.MAX_NAME_BYTES - 20; length <= FileNames.MAX_NAME_BYTES + 20; length++) {
+        for (int length = LogFileNames.MAX_NAME_BYTES - 20; length <= LogFileNames.MAX_NAME_BYTES + 20; length++) {
             for (String c : alphabet) {
                 names.add("a".repeat(length) + c);
                 names.add(c + "a".repeat(length));
@@ -143,8 +143,8 @@ class FileNamesTest {
         assertFalse(file.contains("/"), () -> "has a slash: " + file);
         assertFalse(file.equals(".") || file.equals(".."), () -> "is . or ..: " + file);
         assertFalse(file.chars().anyMatch(c -> c < 0x20 || c == 0x7f), () -> "has a control character: " + file);
-        assertTrue(file.getBytes(StandardCharsets.UTF_8).length <= FileNames.MAX_NAME_BYTES,
-                () -> "longer than " + FileNames.MAX_NAME_BYTES + " bytes: " + file.length() + " chars");
+        assertTrue(file.getBytes(StandardCharsets.UTF_8).length <= LogFileNames.MAX_NAME_BYTES,
+                () -> "longer than " + LogFileNames.MAX_NAME_BYTES + " bytes: " + file.length() + " chars");
         for (int i = 0; i < file.length(); i++) {
             char c = file.charAt(i);
             boolean paired = Character.isHighSurrogate(c) ? i + 1 < file.length()

@@ -1,4 +1,4 @@
-package dev.memlogd.logwrite;
+package dev.memlogd.core.logdir;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -36,19 +36,19 @@ import java.util.List;
  * @param files     one per source file
  * @param unwritten lines not written (disk full, read-only) and not yet reported in the file
  */
-record Checkpoint(String daemon, long seq, List<FileState> files, List<Unwritten> unwritten) {
-    static final String FILE_NAME = ".logwrite.checkpoint";
+public record Checkpoint(String daemon, long seq, List<FileState> files, List<Unwritten> unwritten) {
+    public static final String FILE_NAME = ".logwrite.checkpoint";
     private static final String HEADER = "logwrite-checkpoint 1";
 
     /** A file logwrite writes to, as it was at the checkpoint. */
-    record FileState(long inode, long length, String name) {
+    public record FileState(long inode, long length, String name) {
     }
 
     /** Lines of one file that could not be written, since {@code since} (a file-format time). */
-    record Unwritten(String name, long lines, String since) {
+    public record Unwritten(String name, long lines, String since) {
     }
 
-    static final Checkpoint NONE = new Checkpoint(null, -1, List.of(), List.of());
+    public static final Checkpoint NONE = new Checkpoint(null, -1, List.of(), List.of());
 
     /**
      * The checkpoint of {@code dir}, or {@link #NONE} when there is none yet.
@@ -56,15 +56,26 @@ record Checkpoint(String daemon, long seq, List<FileState> files, List<Unwritten
      * @throws IOException when it cannot be read, or is not a checkpoint (then nothing is
      *         guessed: the caller stops and says so)
      */
-    static Checkpoint read(Path dir) throws IOException {
+    public static Checkpoint read(Path dir) throws IOException {
         List<String> lines;
         try {
             lines = Files.readAllLines(dir.resolve(FILE_NAME), StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {
             return NONE;
         }
+        return parse(lines, dir.resolve(FILE_NAME));
+    }
+
+    /**
+     * A checkpoint from its text's lines (read elsewhere: {@code logread --bundle} reads the
+     * file's bytes twice to know the files it opened in between are the ones it describes).
+     *
+     * @param where the file they came from, for messages
+     * @throws IOException when the lines are not a checkpoint
+     */
+    public static Checkpoint parse(List<String> lines, Path where) throws IOException {
         if (lines.isEmpty() || !lines.get(0).equals(HEADER)) {
-            throw new IOException(dir.resolve(FILE_NAME) + " is not a logwrite checkpoint (first line "
+            throw new IOException(where + " is not a logwrite checkpoint (first line "
                     + (lines.isEmpty() ? "missing" : "'" + lines.get(0) + "'") + ")");
         }
         String daemon = null;
@@ -89,13 +100,13 @@ record Checkpoint(String daemon, long seq, List<FileState> files, List<Unwritten
                 }
             }
         } catch (RuntimeException e) {
-            throw new IOException(dir.resolve(FILE_NAME) + " is damaged: " + e, e);
+            throw new IOException(where + " is damaged: " + e, e);
         }
         return new Checkpoint(daemon, seq, files, unwritten);
     }
 
     /** Replaces the checkpoint of {@code dir} atomically and durably. */
-    void write(Path dir) throws IOException {
+    public void write(Path dir) throws IOException {
         StringBuilder sb = new StringBuilder(HEADER).append('\n');
         sb.append("daemon ").append(daemon == null ? "-" : daemon).append('\n');
         sb.append("seq ").append(seq).append('\n');
@@ -125,7 +136,7 @@ record Checkpoint(String daemon, long seq, List<FileState> files, List<Unwritten
     }
 
     /** fsync of a directory: makes a rename in it durable. */
-    static void syncDirectory(Path dir) throws IOException {
+    public static void syncDirectory(Path dir) throws IOException {
         try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
             d.force(true);
         }

@@ -1,4 +1,4 @@
-package dev.memlogd.logwrite;
+package dev.memlogd.core.logdir;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
