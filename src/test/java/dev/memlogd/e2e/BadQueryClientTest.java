@@ -96,6 +96,36 @@ class BadQueryClientTest extends BadInputContract {
         assertTrue(notices.get(0).msg().contains("bad query request"), notices.get(0)::msg);
     }
 
+    /**
+     * Issue 11: the notice quoted the whole field name, each {@code <} of it six bytes
+     * ({@code \u003c}), so a request of 60 KB made a notice larger than the socket takes at
+     * once, cut inside its line at the close.
+     */
+    @Test
+    @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void requestWithAHugeUnknownFieldIsToldWhyInOneWholeLine() throws Exception {
+        int[] request = new int[60_000];
+        java.util.Arrays.fill(request, '<');
+        request[0] = '{';
+        request[1] = '"';
+        int end = request.length - 6;
+        for (char c : "\":1}\n".toCharArray()) {
+            request[end++] = c;
+        }
+        List<LogEntry> notices = new ArrayList<>();
+
+        try (RawQuery client = RawQuery.connect(daemon.querySocket())) {
+            client.send(LinuxKit.MODE_QUERY);
+            client.send(request);
+            for (LogEntry notice = client.readEntry(); notice != null; notice = client.readEntry()) {
+                notices.add(notice);
+            }
+        }
+
+        assertEquals(1, notices.size(), notices::toString);
+        assertTrue(notices.get(0).msg().contains("unknown field"), notices.get(0)::msg);
+    }
+
     @Test
     @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void unknownModeByteIsToldWhyAndDisconnected() throws Exception {

@@ -137,6 +137,27 @@ class QueryOptionsTest {
         }
     }
 
+    /** Issue 11: {"tail":0,"after":0} reported entries lost that it had not asked for. */
+    @Test
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void tailAfterAnEvictedSeqReportsNoLossWhenTheRingHoldsTheWholeTail() throws Exception {
+        try (Source source = Sources.socketpair(daemon.logSocket(), "tail-after")) {
+            StringBuilder flood = new StringBuilder();
+            for (int i = 0; i < 2 * MAX_LINES; i++) {
+                flood.append("flood ").append(i).append('\n');
+            }
+            source.write(flood.toString().getBytes(StandardCharsets.US_ASCII));
+            source.println("newest");
+            List<LogEntry> dump = daemon.awaitEntry("tail-after", "newest");
+
+            List<LogEntry> nothing = logreadJson("--after", "0", "-n", "0");
+            List<LogEntry> lastThree = logreadJson("--after", "0", "-n", "3");
+
+            assertEquals(List.of(), nothing, "seq 1 is evicted, but -n 0 asked for none of what followed it");
+            assertEquals(dump.subList(dump.size() - 3, dump.size()), lastThree, "the last 3, no notice before them");
+        }
+    }
+
     @Test
     @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void afterASeqThisDaemonNeverGaveOutSendsANoticeThenEveryEntryHeld() throws Exception {

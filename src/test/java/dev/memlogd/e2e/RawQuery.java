@@ -1,5 +1,6 @@
 package dev.memlogd.e2e;
 
+import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -8,7 +9,11 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+
+import dev.memlogd.core.wire.EntryJsonParser;
+import dev.memlogd.core.wire.LogEntry;
 
 /**
  * A query connection at the byte level, with the JDK's own Unix socket: for clients the core
@@ -21,7 +26,7 @@ final class RawQuery implements AutoCloseable {
 
     private RawQuery(SocketChannel channel) {
         this.channel = channel;
-        this.in = Channels.newInputStream(channel);
+        this.in = new BufferedInputStream(Channels.newInputStream(channel));
     }
 
     static RawQuery connect(Path querySocket) throws IOException {
@@ -69,6 +74,23 @@ final class RawQuery implements AutoCloseable {
             }
         }
         return line.size() == 0 ? null : line.toByteArray();
+    }
+
+    /**
+     * The next line, parsed; null where the stream ends between two lines.
+     *
+     * @throws AssertionError when the stream ends inside a line: what a reader must never see
+     */
+    LogEntry readEntry() throws IOException {
+        byte[] line = readLine();
+        if (line == null) {
+            return null;
+        }
+        String text = new String(line, StandardCharsets.UTF_8);
+        if (line[line.length - 1] != '\n') {
+            throw new AssertionError("the stream ended inside a line, after " + line.length + " bytes: " + text);
+        }
+        return EntryJsonParser.parse(text.substring(0, text.length() - 1));
     }
 
     /** Everything until the server closes the connection. */

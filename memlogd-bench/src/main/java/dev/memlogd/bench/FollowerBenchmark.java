@@ -120,6 +120,11 @@ public class FollowerBenchmark {
                     public void finished(Follower f) {
                         throw new IllegalStateException("follower ended in a benchmark");
                     }
+
+                    @Override
+                    public boolean hungUp(SelectableChannel channel) {
+                        throw new IllegalStateException("EOF from the sink of a benchmark");
+                    }
                 });
     }
 

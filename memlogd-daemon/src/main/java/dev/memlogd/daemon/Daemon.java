@@ -7,6 +7,7 @@ import java.nio.channels.Selector;
 import dev.memlogd.core.cli.VersionProvider;
 import dev.memlogd.core.ring.LogRing;
 import dev.memlogd.daemon.fd.FdBudget;
+import dev.memlogd.daemon.fd.HangUpProbe;
 import dev.memlogd.daemon.follow.ConsoleEcho;
 import dev.memlogd.daemon.follow.Followers;
 import dev.memlogd.daemon.ingest.Ingest;
@@ -27,6 +28,7 @@ import dev.memlogd.daemon.stats.StatsReport;
 final class Daemon {
     private final DaemonSockets sockets;
     private final Selector selector;
+    private final HangUpProbe hangUps;
     private final OwnLog ownLog;
     private final EventLoop loop;
     private final FdBudget fdBudget;
@@ -41,8 +43,9 @@ final class Daemon {
         SourceLedger ledger = new SourceLedger(config.statsClosedSources());
         Ingest ingest = new Ingest(ring, clock, ownLog, selector, config.readChunk(), config.maxLineLength(),
                 config.syslogPrefix(), config.rateLimit(), ledger);
+        this.hangUps = HangUpProbe.open();
         Followers followers = new Followers(ring, clock, ownLog, config.clientBuffer(), config.maxLineLength(),
-                config.clientWaitMillis(), config.holdMinRate(), config.holdMinTimeMillis());
+                config.clientWaitMillis(), config.holdMinRate(), config.holdMinTimeMillis(), hangUps);
         StatsReport stats = new StatsReport(identity, VersionProvider.version(), config::writeOptions, ring, ledger,
                 followers, clock);
         this.fdBudget = FdBudget.plan(config.maxSources(), config.maxClients(), config.maxPending(),
@@ -145,6 +148,11 @@ final class Daemon {
     /** Closes every fd and removes the socket files this process created (also for a start that failed after binding). */
     void close() {
         closeChannels(selector);
+        try {
+            hangUps.close();
+        } catch (IOException e) {
+            // Exiting anyway.
+        }
         try {
             sockets.close();
         } catch (IOException e) {

@@ -31,6 +31,10 @@ import dev.memlogd.daemon.query.QueryAcceptor;
  * </ol>
  * An idle daemon blocks in select with no timeout: no polling, whatever the number of fds.
  *
+ * <p>When it stops, it appends its "stopping" entry, reads and accepts nothing more, and serves
+ * only the readers, each to the end of its stream or to a short deadline (see
+ * {@link Followers#ending}): no reader's stream ends inside a line.
+ *
  * <p>Everything runs on the loop thread except {@link #requestStop()} and
  * {@link #stopAndAwait()} (any thread).
  */
@@ -71,16 +75,40 @@ final class EventLoop {
             while (!stopping) {
                 round();
             }
-            ownLog.append("memlogd stopping");
-            followers.serve();
         } catch (IOException | RuntimeException e) {
             // Only a bug gets here (each key's failures stay with its handler): say where.
             ownLog.append("memlogd event loop failed: " + e + " at " + java.util.Arrays.toString(e.getStackTrace()));
             e.printStackTrace();
-            followers.serve();
         } finally {
-            closeAll.run();
-            stopped.countDown();
+            try {
+                endStreams();
+            } finally {
+                closeAll.run();
+                stopped.countDown();
+            }
+        }
+    }
+
+    /** The stop: the last entry, then the readers alone, until each stream has ended or the deadline. */
+    private void endStreams() {
+        ownLog.append("memlogd stopping");
+        for (SelectionKey key : selector.keys()) {
+            // Nothing more is read or accepted: those keys would only wake the selector.
+            if (key.isValid() && !Followers.serves(key)) {
+                key.interestOps(0);
+            }
+        }
+        followers.beginStop(System.nanoTime());
+        try {
+            followers.serve();
+            while (followers.ending(System.nanoTime())) {
+                long millis = TimeUnit.NANOSECONDS.toMillis(followers.stopDeadline() - System.nanoTime()) + 1;
+                selector.select(this::dispatch, Math.max(1, millis));
+                followers.serve();
+            }
+        } catch (IOException | RuntimeException e) {
+            // Stopping anyway; closeAll ends what is left.
+            e.printStackTrace();
         }
     }
 

@@ -39,6 +39,12 @@ public final class Follower implements KeyHandler, HoldPolicy.Reader {
 
         /** The follower ended (dump sent, reader gone, channel failed): close and forget it. */
         void finished(Follower follower);
+
+        /**
+         * After EOF on the follower's channel: whether its peer has gone (closed), rather than
+         * only shut down its writing side, in which case it still reads what it is sent.
+         */
+        boolean hungUp(SelectableChannel channel);
     }
 
     /** Shortest time between two ring entries about the same follower's laps. */
@@ -56,9 +62,9 @@ public final class Follower implements KeyHandler, HoldPolicy.Reader {
     private final EntryEncoder encoder;
     private final SourceFilter sources;
     private final LevelFilter levels;
-    /** The first seq not sent: the dump's end, or never for a follower that follows. */
-    private final long stopSeq;
-    private final boolean follow;
+    /** The first seq not sent: the dump's end, or never for a follower that follows (until the daemon stops). */
+    private long stopSeq;
+    private boolean follow;
     private final Owner owner;
     private final Clock clock;
     /** The last entry time formatted: entries from one read share it. */
@@ -67,6 +73,10 @@ public final class Follower implements KeyHandler, HoldPolicy.Reader {
     private String pendingIdentity;
     private String pendingNotice;
     private long pendingNoticeLost;
+    /** Sends no more entries: only what is buffered, then its pending notice, then it is finished. */
+    private boolean ending;
+    /** While entries are encoded into {@link #out}: nothing of it has been written yet. */
+    private boolean filling;
     private SelectionKey key;
     /** Whether it holds ingest while it keeps up (a query client, when the daemon waits for readers). */
     private boolean holdsWhenKeepingUp;
@@ -152,16 +162,71 @@ public final class Follower implements KeyHandler, HoldPolicy.Reader {
 
     @Override
     public void onReady(SelectionKey key) {
-        // A following client's only input is its EOF, which frees its fd at once rather than
-        // at the next write.
-        if (key.isReadable() && !discardInput() || key.isWritable() && pump()) {
+        if (key.isReadable() && !readInput() || key.isWritable() && pump()) {
             owner.finished(this);
         }
     }
 
+    /**
+     * A bug met serving this reader: it is closed, but after the line in flight if its channel
+     * takes the rest of that line at once, so that the reader is not left with half a line.
+     */
     @Override
     public void abandon() {
+        try {
+            finishLineInFlight();
+        } catch (IOException | RuntimeException e) {
+            // The reader has gone, or this follower's state is what failed: close it as it is.
+        }
         owner.finished(this);
+    }
+
+    /** Writes, without waiting, the rest of the line of which part has been written. */
+    private void finishLineInFlight() throws IOException {
+        if (filling || !out.hasRemaining() || out.position() == 0 || out.get(out.position() - 1) == '\n') {
+            return; // nothing of the buffer written yet, or it was written up to a line's end
+        }
+        for (int i = out.position(); i < out.limit(); i++) {
+            if (out.get(i) == '\n') {
+                out.limit(i + 1);
+                sink.write(out);
+                return;
+            }
+        }
+    }
+
+    /**
+     * Ends the stream after the entries before {@code endSeq}, the ring's end when the daemon
+     * stops: a follower ends there, a dump there if it would end later. Its last entry is the
+     * daemon's "stopping" entry, unless its filters leave that out.
+     */
+    void endAt(long endSeq) {
+        stopSeq = Math.min(stopSeq, endSeq);
+        follow = false;
+    }
+
+    /**
+     * Sends no more entries: only the whole lines already buffered, then, if it has not been
+     * sent every entry up to its end, one notice starting with {@code why} and counting those
+     * ({@code lost}). Then it is finished. For a reader still behind when the daemon must stop.
+     */
+    void sendNoMore(String why) {
+        if (ending) {
+            return;
+        }
+        ending = true;
+        long unsent = cursor.skipLapped();
+        ByteBuffer records = ring.buffer();
+        while (cursor.hasNext() && cursor.nextSeq() < stopSeq) {
+            int offset = cursor.nextRecordOffset();
+            if (sources.matches(records, offset) && levels.matches(records, offset)) {
+                unsent++;
+            }
+            cursor.advance();
+        }
+        if (unsent > 0) {
+            notice(why + ": this reader was not sent its last " + unsent + " entries", unsent);
+        }
     }
 
     /**
@@ -182,7 +247,9 @@ public final class Follower implements KeyHandler, HoldPolicy.Reader {
                     }
                 }
                 out.clear();
+                filling = true;
                 fill();
+                filling = false;
                 out.flip();
                 if (!out.hasRemaining()) {
                     // Everything held has reached the reader: a lap episode, if any, is over.
@@ -194,7 +261,7 @@ public final class Follower implements KeyHandler, HoldPolicy.Reader {
                     pace.stop();
                     holding = holdsWhenKeepingUp;
                     interestWrite(false);
-                    return !follow && cursor.nextSeq() >= stopSeq;
+                    return ending || !follow && cursor.nextSeq() >= stopSeq;
                 }
             }
         } catch (IOException e) {
@@ -204,6 +271,13 @@ public final class Follower implements KeyHandler, HoldPolicy.Reader {
     }
 
     private void fill() {
+        if (ending) {
+            if (pendingNotice != null) {
+                encoder.encodeNotice(out, clock.nowNanos(), pendingNotice, pendingNoticeLost);
+                pendingNotice = null;
+            }
+            return;
+        }
         if (pendingIdentity != null) {
             encoder.encodeIdentity(out, clock.nowNanos(), pendingIdentity);
             pendingIdentity = null;
@@ -251,16 +325,29 @@ public final class Follower implements KeyHandler, HoldPolicy.Reader {
     }
 
     /**
-     * Reads and discards what a following client sends (nothing, normally).
+     * Reads and discards what a following client sends: nothing, normally, then its EOF. A
+     * client that closes frees its fd at once rather than at the next write. A client that
+     * only shut down its writing side (a pipe into {@code socat}, {@code nc -N}) has said all
+     * it will say but still reads: it is served on, and ends when a write to it fails.
      *
-     * @return false at EOF or error: the client has gone and the follower should be closed
+     * @return false when the client has gone and the follower should be closed
      */
-    private boolean discardInput() {
+    private boolean readInput() {
         try {
-            return discardInputBytes() >= 0;
+            if (discardInputBytes() >= 0) {
+                return true;
+            }
         } catch (IOException e) {
+            return false; // reset: it closed with entries unread
+        }
+        if (owner.hungUp(channel)) {
             return false;
         }
+        // Its EOF stays readable: stop watching it, or every select would return at once.
+        if (key != null && key.isValid()) {
+            key.interestOps(key.interestOps() & ~SelectionKey.OP_READ);
+        }
+        return true;
     }
 
     private int discardInputBytes() throws IOException {

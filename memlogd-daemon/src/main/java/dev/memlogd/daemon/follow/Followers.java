@@ -1,6 +1,7 @@
 package dev.memlogd.daemon.follow;
 
 import java.io.IOException;
+import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
@@ -10,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 
 import dev.memlogd.core.ring.LogRing;
 import dev.memlogd.core.wire.EntryEncoder;
+import dev.memlogd.daemon.fd.HangUpProbe;
 import dev.memlogd.daemon.loop.Clock;
 import dev.memlogd.daemon.loop.OwnLog;
 
@@ -21,12 +23,25 @@ import dev.memlogd.daemon.loop.OwnLog;
  * lap it again). Event loop thread only.
  */
 public final class Followers implements Follower.Owner {
+    /**
+     * When the daemon stops, how long readers are sent the rest of their stream, up to and
+     * including its "stopping" entry. A reader still behind then is sent no more entries.
+     */
+    static final long STOP_SEND_NANOS = 750_000_000L;
+    /**
+     * When the daemon stops, how long readers have in all (documented in docs/reliability.md):
+     * a reader cut off at {@link #STOP_SEND_NANOS} has the rest of this to take the whole lines
+     * it was already sent and the notice saying what it missed; then every reader is closed.
+     */
+    static final long STOP_NANOS = 1_000_000_000L;
+
     private final List<Follower> followers = new ArrayList<>();
     private final List<String> lapReports = new ArrayList<>();
     private final LogRing ring;
     private final Clock clock;
     private final OwnLog ownLog;
     private final HoldPolicy hold;
+    private final HangUpProbe hangUps;
     private final int bufferSize;
     private final long clientWaitMillis;
     private final long minRate;
@@ -34,27 +49,25 @@ public final class Followers implements Follower.Owner {
     private int clients;
     /** Entries missed by lapped readers that have gone (those of readers still here are theirs). */
     private long lostByGoneReaders;
+    /** Since when the daemon stops ({@link System#nanoTime()}), once it does. */
+    private long stopNanos;
+    private boolean cutOff;
 
     /**
      * @param bufferSize       {@code -client-buffer}: output buffered per reader
      * @param clientWaitMillis {@code -client-wait} (see {@link HoldPolicy})
-     */
-    public Followers(LogRing ring, Clock clock, OwnLog ownLog, int bufferSize, int maxLineLength,
-            long clientWaitMillis) {
-        this(ring, clock, ownLog, bufferSize, maxLineLength, clientWaitMillis, 0, 1);
-    }
-
-    /**
      * @param holdMinRate     {@code -hold-min-rate}: entries a second a holding reader must take while behind
      * @param holdMinTimeMillis {@code -hold-min-time}: the window that rate is measured over
+     * @param hangUps          tells a client that closed from one that only half-closed
      */
     public Followers(LogRing ring, Clock clock, OwnLog ownLog, int bufferSize, int maxLineLength,
-            long clientWaitMillis, long holdMinRate, long holdMinTimeMillis) {
+            long clientWaitMillis, long holdMinRate, long holdMinTimeMillis, HangUpProbe hangUps) {
         this.ring = ring;
         this.clock = clock;
         this.ownLog = ownLog;
         this.bufferSize = bufferSize;
         this.clientWaitMillis = clientWaitMillis;
+        this.hangUps = hangUps;
         this.minRate = holdMinRate;
         this.hold = HoldPolicy.of(ring, maxLineLength, clientWaitMillis, holdMinRate, holdMinTimeMillis);
     }
@@ -81,9 +94,9 @@ public final class Followers implements Follower.Owner {
                 this);
         follower.attach(key);
         key.attach(follower);
-        // A following client's only input is its EOF. A dump client may half-close and must
-        // still get its dump, so its EOF is not watched (it ends when the dump is sent, or
-        // when a write fails).
+        // A following client's only input is its EOF, watched so that a client that closes
+        // while nothing is sent to it frees its fd at once. A dump client ends with its dump
+        // anyway; its EOF is not watched.
         key.interestOps(plan.follow() ? SelectionKey.OP_READ : 0);
         if (hold.enabled() && mayHold) {
             follower.holdIngest();
@@ -143,6 +156,56 @@ public final class Followers implements Follower.Owner {
         }
     }
 
+    /** Whether this key is a reader's: the keys the loop still serves while the daemon stops. */
+    public static boolean serves(SelectionKey key) {
+        return key.attachment() instanceof Follower;
+    }
+
+    /**
+     * The daemon stops: every reader's stream ends with the entries held now, the last of which
+     * is the daemon's "stopping" entry. From here on only {@link #serve()}, {@link #ending} and
+     * the readers' own keys run.
+     */
+    public void beginStop(long nowNanos) {
+        stopNanos = nowNanos;
+        long end = ring.nextSeq();
+        for (int i = 0; i < followers.size(); i++) {
+            followers.get(i).endAt(end);
+        }
+    }
+
+    /**
+     * While the daemon stops: whether a reader is still being sent the end of its stream. At
+     * {@link #STOP_SEND_NANOS} a reader still behind is sent no more entries, only the whole
+     * lines it has buffered and a notice of what it missed; at {@link #STOP_NANOS} every reader
+     * left is closed. So each stream ends after a whole line unless its reader took nothing in
+     * that last part (the kernel may then hold part of a line that memlogd cannot take back).
+     */
+    public boolean ending(long nowNanos) {
+        if (followers.isEmpty()) {
+            return false;
+        }
+        if (nowNanos - (stopNanos + STOP_NANOS) >= 0) {
+            while (!followers.isEmpty()) {
+                finished(followers.get(followers.size() - 1));
+            }
+            return false;
+        }
+        if (!cutOff && nowNanos - (stopNanos + STOP_SEND_NANOS) >= 0) {
+            cutOff = true;
+            for (int i = 0; i < followers.size(); i++) {
+                followers.get(i).sendNoMore("memlogd stopping");
+            }
+            serve();
+        }
+        return true;
+    }
+
+    /** While the daemon stops: when {@link #ending} must be asked again ({@link System#nanoTime()}). */
+    public long stopDeadline() {
+        return stopNanos + (cutOff ? STOP_NANOS : STOP_SEND_NANOS);
+    }
+
     /** Writes the ring entries about readers lapped this round. */
     public void reportLaps() {
         for (int i = 0; i < lapReports.size(); i++) {
@@ -155,6 +218,15 @@ public final class Followers implements Follower.Owner {
     public void lapped(Follower follower, long missed, int laps) {
         lapReports.add(follower + " fell behind and missed " + missed + " entries ("
                 + (laps == 1 ? "lapped once" : "lapped " + laps + " times") + " before it caught up or left)");
+    }
+
+    @Override
+    public boolean hungUp(SelectableChannel channel) {
+        try {
+            return !(channel instanceof SocketChannel) || hangUps.hungUp((SocketChannel) channel);
+        } catch (IOException e) {
+            return true; // closed under us: gone
+        }
     }
 
     @Override

@@ -26,6 +26,12 @@ public record ReadPlan(long startSeq, boolean follow, long dumpEndSeq, SourceFil
 
         /** Entries it will not get, for the notice's {@code lost} field; -1 when unknown. */
         long lost();
+
+        /**
+         * This gap as seen by a request that wanted at most {@code wanted} of the missing
+         * entries (a {@code tail}): the entries it excluded are not lost to it.
+         */
+        Gap wanting(long wanted);
     }
 
     /** Nothing missing. */
@@ -38,6 +44,11 @@ public record ReadPlan(long startSeq, boolean follow, long dumpEndSeq, SourceFil
         @Override
         public long lost() {
             return 0;
+        }
+
+        @Override
+        public Gap wanting(long wanted) {
+            return this;
         }
     }
 
@@ -53,6 +64,11 @@ public record ReadPlan(long startSeq, boolean follow, long dumpEndSeq, SourceFil
         public long lost() {
             return count;
         }
+
+        @Override
+        public Gap wanting(long wanted) {
+            return wanted <= 0 ? NO_GAP : new Evicted(afterSeq, Math.min(count, wanted));
+        }
     }
 
     /** {@code afterSeq} was never given out by this daemon: it restarted since the reader saw it. */
@@ -66,6 +82,11 @@ public record ReadPlan(long startSeq, boolean follow, long dumpEndSeq, SourceFil
         @Override
         public long lost() {
             return -1;
+        }
+
+        @Override
+        public Gap wanting(long wanted) {
+            return this;
         }
     }
 
@@ -85,6 +106,12 @@ public record ReadPlan(long startSeq, boolean follow, long dumpEndSeq, SourceFil
         @Override
         public long lost() {
             return evicted > 0 ? evicted : -1;
+        }
+
+        /** Still said: the reader's seqs are another daemon's, whatever it wanted of them. */
+        @Override
+        public Gap wanting(long wanted) {
+            return new Restarted(previousDaemon, afterSeq, Math.max(0, Math.min(evicted, wanted)));
         }
     }
 
@@ -121,22 +148,33 @@ public record ReadPlan(long startSeq, boolean follow, long dumpEndSeq, SourceFil
             }
         }
         if (request.dump() && request.tail() >= 0) {
-            start = Math.max(start, startOfLast(request.tail(), ring, sources, levels));
+            Tail tail = Tail.of(request.tail(), ring, sources, levels);
+            start = Math.max(start, tail.startSeq());
+            // Only the last entries were asked for: of the evicted ones, it misses at most
+            // those the held ones fall short of (none when the ring holds the whole tail).
+            gap = gap.wanting(tail.shortBy());
         }
         return new ReadPlan(start, request.follow(), next, sources, levels, gap, request.identity() ? daemon : null);
     }
 
-    /** The seq from which the last {@code count} entries (of the wanted sources and levels) are held. */
-    private static long startOfLast(int count, LogRing ring, SourceFilter sources, LevelFilter levels) {
-        long seq = ring.nextSeq();
-        int found = 0;
-        while (found < count && seq > ring.oldestSeq()) {
-            seq--;
-            int offset = ring.recordOffset(seq);
-            if (sources.matches(ring.buffer(), offset) && levels.matches(ring.buffer(), offset)) {
-                found++;
+    /**
+     * The last entries of the wanted sources and levels that the ring holds.
+     *
+     * @param startSeq the seq from which they are held
+     * @param shortBy  how many of the count asked for the ring does not hold (0: all of them)
+     */
+    private record Tail(long startSeq, long shortBy) {
+        static Tail of(int count, LogRing ring, SourceFilter sources, LevelFilter levels) {
+            long seq = ring.nextSeq();
+            int found = 0;
+            while (found < count && seq > ring.oldestSeq()) {
+                seq--;
+                int offset = ring.recordOffset(seq);
+                if (sources.matches(ring.buffer(), offset) && levels.matches(ring.buffer(), offset)) {
+                    found++;
+                }
             }
+            return new Tail(found < count ? ring.oldestSeq() : seq, count - found);
         }
-        return found < count ? ring.oldestSeq() : seq;
     }
 }

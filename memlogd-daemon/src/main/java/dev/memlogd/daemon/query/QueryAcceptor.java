@@ -36,6 +36,12 @@ public final class QueryAcceptor implements KeyHandler {
     /** Clients accepted per round at most, so that a flood of connections cannot starve the sources. */
     static final int ACCEPTS_PER_ROUND = 64;
     static final long ACCEPT_PAUSE_NANOS = 1_000_000_000L;
+    /**
+     * Longest reason a refusal tells: a reason can quote the request (up to 64 KB, each
+     * character up to six bytes in JSON), and the notice must go into the fresh socket in one
+     * write, or the close would end it inside its line.
+     */
+    static final int MAX_REASON_LENGTH = 1024;
 
     private final ServerSocketChannel server;
     private final SelectionKey acceptKey;
@@ -238,8 +244,9 @@ public final class QueryAcceptor implements KeyHandler {
     }
 
     /** Tells the client why in one notice, then closes it; logs the refusal (or counts it, {@link Refusals}). */
-    private void refuse(Handshake handshake, Refusals.Reason reason, String why) {
+    private void refuse(Handshake handshake, Refusals.Reason reason, String fullWhy) {
         SocketChannel client = handshake.channel;
+        String why = fullWhy.length() <= MAX_REASON_LENGTH ? fullWhy : fullWhy.substring(0, MAX_REASON_LENGTH) + "…";
         ByteBuffer notice = ByteBuffer.allocate(EntryEncoder.JSON.maxNoticeLength(why));
         EntryEncoder.JSON.encodeNotice(notice, clock.nowNanos(), why, -1);
         try {

@@ -1,11 +1,13 @@
 package dev.memlogd.daemon.follow;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.Pipe;
+import java.nio.channels.SelectableChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,6 +51,11 @@ class FollowerTest {
                     @Override
                     public void finished(Follower f) {
                     }
+
+                    @Override
+                    public boolean hungUp(SelectableChannel channel) {
+                        return true;
+                    }
                 });
     }
 
@@ -79,6 +86,11 @@ class FollowerTest {
 
                     @Override
                     public void finished(Follower f) {
+                    }
+
+                    @Override
+                    public boolean hungUp(SelectableChannel channel) {
+                        return true;
                     }
                 });
     }
@@ -195,6 +207,89 @@ class FollowerTest {
         assertEquals(2, laps.size(), "the held-back episode is reported when the reader leaves");
         assertTrue(laps.get(1)[0] > 0 && laps.get(1)[1] == 1, "missed " + laps.get(1)[0] + " in " + laps.get(1)[1]
                 + " laps; first episode missed " + missedFirst);
+    }
+
+    /**
+     * Appends and sends entries until the pipe is full and the follower waits for it, with the
+     * last write cut inside a line: a pipe takes a write a page at a time, and these rounds of
+     * lines (about 11 KB) are not a whole number of pages.
+     */
+    private void fillThePipe() {
+        follower = new Follower("filling follower", pipe.sink(), ring, ReadPlan.followFromNow(ring),
+                EntryEncoder.JSON, 20_000, new Clock(), new Follower.Owner() {
+                    @Override
+                    public void lapped(Follower f, long missed, int count) {
+                        laps.add(new long[] {missed, count});
+                    }
+
+                    @Override
+                    public void finished(Follower f) {
+                    }
+
+                    @Override
+                    public boolean hungUp(SelectableChannel channel) {
+                        return true;
+                    }
+                });
+        for (int round = 0; !follower.waitsForWritable(); round++) {
+            for (int i = 0; i < 45; i++) {
+                append("fill " + round + " line " + i + " ".repeat(150));
+            }
+            follower.pump();
+        }
+    }
+
+    @Test
+    void followerEndedAtASeqSendsTheEntriesBeforeItThenFinishes() throws IOException {
+        for (int i = 1; i <= 5; i++) {
+            append("line " + i);
+        }
+
+        follower.endAt(4);
+        boolean finished = follower.pump();
+        drain();
+
+        assertTrue(finished, "the stream ends");
+        assertEquals(List.of("line 1", "line 2", "line 3"), entries().stream().map(LogEntry::msg).toList());
+    }
+
+    @Test
+    void followerSentNoMoreGetsTheWholeLinesItHasBufferedThenANoticeCountingWhatItMissed() throws IOException {
+        fillThePipe();
+        for (int i = 0; i < 20; i++) {
+            append("held back " + i);
+        }
+        follower.endAt(ring.nextSeq());
+
+        follower.sendNoMore("memlogd stopping");
+        boolean finished = false;
+        for (int i = 0; i < 100 && !finished; i++) {
+            drain();
+            finished = follower.pump();
+        }
+        drain();
+
+        assertTrue(finished, "the stream ends");
+        assertTrue(received.toString().endsWith("\n"), "the last line is whole");
+        List<LogEntry> entries = entries();
+        LogEntry notice = entries.get(entries.size() - 1);
+        assertTrue(notice.msg().startsWith("memlogd stopping: this reader was not sent its last "), notice::msg);
+        assertEquals(-1, notice.seq(), "a notice, not an entry");
+        assertEquals(ring.nextSeq() - 1, entries.size() - 1 + notice.lost(), "entries sent and entries missed");
+    }
+
+    /** Issue 11: a follower dropped after a bug left its reader with half a line. */
+    @Test
+    void followerAbandonedAfterABugEndsItsStreamAfterTheLineInFlight() throws IOException {
+        fillThePipe();
+        drain();
+        assertFalse(received.toString().endsWith("\n"), "precondition: the full pipe ended inside a line");
+
+        follower.abandon();
+        drain();
+
+        assertTrue(received.toString().endsWith("\n"), "the line in flight was finished");
+        entries(); // every line parses
     }
 
     @Test

@@ -100,6 +100,43 @@ class ReadPlanTest {
         assertEquals(11, plan.startSeq());
     }
 
+    /** Issue 11: {"tail":0,"after":0} reported a lost notice for entries it did not ask for. */
+    @Test
+    void tailOfNothingAfterAnEvictedSeqReportsNoLoss() {
+        ReadPlan plan = ReadPlan.of(request(true, true, 0, 0), ring, ID);
+
+        assertEquals(31, plan.startSeq());
+        assertEquals(new ReadPlan.NoGap(), plan.gap());
+    }
+
+    @Test
+    void tailTheRingHoldsWholeAfterAnEvictedSeqReportsNoLoss() {
+        ReadPlan plan = ReadPlan.of(request(true, false, 4, 5), ring, ID);
+
+        assertEquals(26, plan.startSeq());
+        assertEquals(new ReadPlan.NoGap(), plan.gap());
+    }
+
+    @Test
+    void tailLongerThanTheRingAfterAnEvictedSeqCountsOnlyTheWantedEntriesLost() {
+        // 20 held of the last 25 asked for: 5 of the 6 evicted after seq 4 were wanted.
+        ReadPlan plan = ReadPlan.of(request(true, false, 4, 25), ring, ID);
+
+        assertEquals(11, plan.startSeq());
+        assertEquals(new ReadPlan.Evicted(4, 5), plan.gap());
+    }
+
+    @Test
+    void resumeNamingAnotherDaemonWithATailTheRingHoldsStillSaysItRestartedButCountsNoLoss() {
+        QueryRequest request = new QueryRequest(true, true, 20, 3, List.of(), true, "daemon-before");
+
+        ReadPlan plan = ReadPlan.of(request, ring, ID);
+
+        assertEquals(28, plan.startSeq());
+        assertEquals(new ReadPlan.Restarted("daemon-before", 20, 0), plan.gap());
+        assertEquals(-1, plan.gap().lost());
+    }
+
     @Test
     void resumeNamingThisDaemonIsExactAndTheIdentityIsSentFirst() {
         ReadPlan plan = ReadPlan.of(resume(20, ID), ring, ID);
