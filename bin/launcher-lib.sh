@@ -7,8 +7,8 @@
 # at boot, before anything else may run). The only command a launcher ever runs before java is
 # `readlink -f`, and only when it was started through a symbolic link.
 #
-# Usage: . launcher-lib.sh; find_jar <jar-name> <module-dir>; find_java; find_native
-#        then $jar, $lib (the jar's directory), $java, $native (a JVM option, or empty).
+# Usage: . launcher-lib.sh; find_jar <jar-name> <module-dir>; find_java; find_native; find_share <jar-name>
+#        then $jar, $lib (the jar's directory), $java, $native (a JVM option, or empty), $share.
 
 # The directory above bin/: the installation prefix, or the source tree. Textual, no fork:
 # `here` is absolute, and a bin/ that is itself a symbolic link still has its parent at "..".
@@ -62,13 +62,16 @@ find_native() {
     done
 }
 
-# Sets aot: the options that make java use the ahead-of-time cache lib/NAME.aot (JDK 25+, made
-# by the image build's training run for its runtime and jar, docs/linuxkit.md), or empty. A
-# cache made for another runtime or jar is refused by the JVM, which then starts as without
-# it; -Xlog:aot=off keeps that refusal from printing.
-find_aot() {
-    aot=
+# Sets share: the JVM options for the classes' shared archive. With lib/NAME.aot (JDK 25+'s
+# ahead-of-time cache, made by the image build's training run for its runtime and jar,
+# docs/linuxkit.md), that cache: a cache made for another runtime or jar (or a JDK that has
+# none) is refused by the JVM, which then starts as without it, and -Xlog:aot=off keeps that
+# refusal from printing (the JVM refuses -Xshare with -XX:AOTCache). Otherwise -Xshare:auto:
+# the runtime's own CDS archive, if it has one.
+find_share() {
     if [ -f "$lib/$1.aot" ]; then
-        aot="-XX:AOTCache=$lib/$1.aot -Xshare:auto -Xlog:aot=off -Xlog:cds=off"
+        share="-XX:AOTCache=$lib/$1.aot -Xlog:aot=off -Xlog:cds=off"
+    else
+        share=-Xshare:auto
     fi
 }
