@@ -110,7 +110,7 @@ final class Daemonizer {
             return 0;
         }
         String javaHome = System.getProperty("java.home");
-        String jar = Daemonizer.class.getProtectionDomain().getCodeSource().getLocation().getPath();
+        java.util.Set<String> jars = classPathJars();
         int closed = 0;
         for (String name : names) {
             int fd = Integer.parseInt(name);
@@ -118,7 +118,7 @@ final class Daemonizer {
                 continue;
             }
             String target = dev.memlogd.daemon.fd.FdInspector.linkTarget(fd);
-            if (target == null || target.startsWith(javaHome) || target.equals(jar) || target.endsWith(".jsa")
+            if (target == null || target.startsWith(javaHome) || jars.contains(target) || target.endsWith(".jsa")
                     || target.equals("/dev/random") || target.equals("/dev/urandom") || target.startsWith("/proc/")) {
                 continue;
             }
@@ -130,5 +130,24 @@ final class Daemonizer {
             }
         }
         return closed;
+    }
+
+    /**
+     * The class path's jars by their real paths, as an fd's link names its file. Not the path a
+     * class says it came from: classes from a JDK 25 AOT cache carry the path the cache was
+     * trained at (the image build's directory, not the image's /usr), and a jar given as
+     * {@code PREFIX/x/../lib/memlogd/memlogd.jar} is not its link target either; closing the
+     * jar's fd would fail the next class load.
+     */
+    private static java.util.Set<String> classPathJars() {
+        java.util.Set<String> jars = new java.util.HashSet<>();
+        for (String entry : System.getProperty("java.class.path", "").split(java.io.File.pathSeparator)) {
+            try {
+                jars.add(java.nio.file.Path.of(entry).toRealPath().toString());
+            } catch (IOException | java.nio.file.InvalidPathException e) {
+                // Not a file: nothing of it to keep open.
+            }
+        }
+        return jars;
     }
 }
