@@ -139,6 +139,9 @@ final class Forwarder implements ResumingFollower.Listener {
         }
         if (sources.forwards(entry.source()) && level(entry) <= options.maxLevel()) {
             send(format.entry(entry, daemon));
+            if (collector == null) {
+                return; // the send failed: the position stays where broken() put it, at the checkpoint
+            }
         }
         if (entry.seq() >= 0) {
             sentDaemon = daemon;
@@ -168,7 +171,7 @@ final class Forwarder implements ResumingFollower.Listener {
                     + previous.seq() + " of the previous daemon (" + previous.daemon() + ") may be missing");
         }
         daemon = identity;
-        if (restarted || previous.daemon() == null) {
+        if (collector != null && (restarted || previous.daemon() == null)) {
             sentDaemon = identity;
             sentSeq = -1;
             batchMoved = true;
