@@ -34,7 +34,7 @@ import dev.memlogd.testkit.TempDirs;
 class DistributionArchiveTest {
     private static final Pattern NAME = Pattern.compile("memlogd-(.+)-linux-(.+)\\.tar\\.gz");
     private static final Set<String> PROGRAMS =
-            Set.of("memlogd", "logread", "logwrite", "kmsg-reader", "memlogd-exec");
+            Set.of("memlogd", "logread", "logwrite", "kmsg-reader", "memlogd-forward", "memlogd-exec");
 
     private Path archive;
     private Path prefix;
@@ -75,6 +75,7 @@ class DistributionArchiveTest {
         assertEquals(Set.of("bin", "lib", "share", "LICENSE", "README"), names(prefix));
         assertEquals(PROGRAMS, names(prefix.resolve("bin")));
         assertEquals(Set.of("memlogd.jar", "logread.jar", "logwrite.jar", "kmsg-reader.jar", "memlogd-exec.jar",
+                "memlogd-forward.jar",
                 "launcher-lib.sh", "memlogd-flags.sh", "cds-archive.sh", "native"), names(prefix.resolve("lib/memlogd")));
         assertEquals(1, names(prefix.resolve("lib/memlogd/native")).size(), "junixsocket's library for this machine");
         assertEquals(PROGRAMS, names(prefix.resolve("share/bash-completion/completions")));
@@ -113,9 +114,11 @@ class DistributionArchiveTest {
 
         Result logwrite = run(bin("logwrite"), "--version");
         Result kmsgReader = run(bin("kmsg-reader"), "--version");
+        Result forward = run(bin("memlogd-forward"), "--version");
 
         assertEquals(new Result(0, name.group(1) + "\n"), logwrite);
         assertEquals(new Result(0, name.group(1) + "\n"), kmsgReader);
+        assertEquals(new Result(0, name.group(1) + "\n"), forward);
     }
 
     @Test

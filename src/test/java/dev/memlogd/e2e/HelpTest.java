@@ -20,6 +20,7 @@ class HelpTest {
             "logread", "/var/run/memlogdq.sock",
             "logwrite", "/var/run/memlogdq.sock",
             "kmsg-reader", "/run/kmsg-reader",
+            "memlogd-forward", "/var/run/memlogdq.sock",
             "memlogd-exec", "/var/run/linuxkit-external-logging.sock");
 
     /** Issue 10: a default path broken across two lines; [-daemonize[=<daemonize>]] beside [-f[=BOOL]]. */
