@@ -36,7 +36,7 @@ import dev.memlogd.testkit.TempDirs;
  */
 class ImageLayoutTest {
     private static final Set<String> PROGRAMS =
-            Set.of("memlogd", "logread", "logwrite", "kmsg-reader", "memlogd-exec");
+            Set.of("memlogd", "logread", "logwrite", "kmsg-reader", "memlogd-exec", "memlogd-forward");
 
     private static Path image;
     private static int feature;

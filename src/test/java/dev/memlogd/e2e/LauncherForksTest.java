@@ -56,7 +56,7 @@ class LauncherForksTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"memlogd", "logread", "logwrite", "kmsg-reader", "memlogd-exec"})
+    @ValueSource(strings = {"memlogd", "logread", "logwrite", "kmsg-reader", "memlogd-exec", "memlogd-forward"})
     @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void aLauncherExecsJavaInItsOwnProcessWithoutRunningAnythingElse(String program) throws Exception {
         Trace trace = traced(work, DaemonProcess.bin(program).toString(), "--version");
