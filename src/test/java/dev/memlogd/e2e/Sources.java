@@ -1,5 +1,6 @@
 package dev.memlogd.e2e;
 
+import java.io.FileDescriptor;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.WritableByteChannel;
@@ -90,6 +91,87 @@ final class Sources {
             sources.add(socketpair(logSocket, name));
         }
         return sources;
+    }
+
+    /**
+     * {@code count} on-boot streams handed over {@code perDatagram} fds at a time (at most about
+     * 60: junixsocket's receive buffer), all under {@code name}: the cheap way to attach
+     * thousands of sources, one datagram per batch instead of per fd. Init sends one fd per
+     * datagram; the daemon reads every fd of a datagram as a source alike (linuxkit-protocol.md).
+     * Here the line written, not the name, tells the sources apart.
+     */
+    static List<Source> socketpairsInBatches(Path logSocket, String name, int count, int perDatagram)
+            throws IOException {
+        List<Source> sources = new ArrayList<>();
+        try {
+            for (int sent = 0; sent < count; sent += perDatagram) {
+                List<UnsentPair> batch = new ArrayList<>();
+                try {
+                    for (int i = 0; i < Math.min(perDatagram, count - sent); i++) {
+                        batch.add(UnsentPair.open());
+                    }
+                    FdSender.send(logSocket, name, batch.stream().map(UnsentPair::readEnd).toArray(FileDescriptor[]::new));
+                    for (UnsentPair pair : batch) {
+                        pair.closeReadEnd();
+                        sources.add(new Source(name, pair.writer()));
+                    }
+                } catch (IOException | RuntimeException e) {
+                    closeAll(batch);
+                    throw e;
+                }
+            }
+        } catch (Exception e) {
+            try {
+                closeAll(sources);
+            } catch (Exception suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e instanceof IOException io ? io : new IOException(e);
+        }
+        return sources;
+    }
+
+    /**
+     * {@code count} services' streams handed over {@code perDatagram} FIFO read ends at a time,
+     * all under {@code name} (see {@link #socketpairsInBatches}). One fd each in this JVM once
+     * sent, where a junixsocket socketpair costs three (its channels keep two sockets of their
+     * own): the kind to use for thousands of sources.
+     */
+    static List<Source> fifosInBatches(Path dir, Path logSocket, String name, int count, int perDatagram)
+            throws IOException {
+        List<Source> sources = new ArrayList<>();
+        try {
+            for (int sent = 0; sent < count; sent += perDatagram) {
+                List<OpenFifo> batch = Fifos.open(dir, Math.min(perDatagram, count - sent));
+                try {
+                    FdSender.send(logSocket, name, batch.stream().map(f -> fd(f.readEnd()))
+                            .toArray(FileDescriptor[]::new));
+                    for (OpenFifo fifo : batch) {
+                        fifo.readEnd().close();
+                        sources.add(new Source(name, fifo.writeEnd().getChannel()));
+                    }
+                } catch (IOException | RuntimeException e) {
+                    closeAll(batch);
+                    throw e;
+                }
+            }
+        } catch (Exception e) {
+            try {
+                closeAll(sources);
+            } catch (Exception suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e instanceof IOException io ? io : new IOException(e);
+        }
+        return sources;
+    }
+
+    private static FileDescriptor fd(java.io.FileInputStream stream) {
+        try {
+            return stream.getFD();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /** A service's stream: a FIFO in {@code dir} whose read end is sent as {@code name}. */

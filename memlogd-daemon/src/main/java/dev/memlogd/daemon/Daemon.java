@@ -8,6 +8,7 @@ import dev.memlogd.core.cli.VersionProvider;
 import dev.memlogd.core.ring.LogRing;
 import dev.memlogd.daemon.fd.FdBudget;
 import dev.memlogd.daemon.fd.HangUpProbe;
+import dev.memlogd.daemon.follow.ClientBuffers;
 import dev.memlogd.daemon.follow.ConsoleEcho;
 import dev.memlogd.daemon.follow.Followers;
 import dev.memlogd.daemon.ingest.Ingest;
@@ -32,6 +33,9 @@ final class Daemon {
     private final OwnLog ownLog;
     private final EventLoop loop;
     private final FdBudget fdBudget;
+    private final ClientBuffers clientBuffers;
+    /** What sets the number of query clients at once. */
+    private final String clientsLimit;
     private final String identity = newIdentity();
 
     private Daemon(DaemonConfig config, DaemonSockets sockets, Selector selector) throws IOException {
@@ -55,9 +59,15 @@ final class Daemon {
                     + fdBudget.reserve() + " are kept for query clients, incoming datagrams and the loop; raise it"
                     + " (ulimit -n)");
         }
-        String clientsLimit = fdBudget.clients() < config.maxClients()
+        // Every client's output buffer is direct memory, which the JVM caps: a client past the
+        // cap killed the loop with OutOfMemoryError, so clients are bounded by both fds and memory.
+        this.clientBuffers = ClientBuffers.plan(fdBudget.clients(), config.clientBuffer(), config.readChunk(),
+                ClientBuffers.jvmDirectLimit());
+        String clientsLimit = clientBuffers.clients() < fdBudget.clients() ? clientBuffers.describe(config.clientBuffer())
+                : fdBudget.clients() < config.maxClients()
                 ? "all the process fd limit (" + fdBudget.limit() + ") allows" : "-max-clients";
-        QueryAcceptor.Limits limits = new QueryAcceptor.Limits(fdBudget.clients(), clientsLimit, fdBudget.pending(),
+        this.clientsLimit = clientsLimit;
+        QueryAcceptor.Limits limits = new QueryAcceptor.Limits(clientBuffers.clients(), clientsLimit, fdBudget.pending(),
                 config.maxPendingPerUid(), config.modeTimeoutMillis());
         QueryAcceptor acceptor = new QueryAcceptor(sockets.query, selector, ring, followers, ownLog, clock, limits,
                 config.access(), identity, stats);
@@ -123,6 +133,12 @@ final class Daemon {
     /** How the fd limit is shared: sources the daemon will read at once, clients, what is kept. */
     FdBudget fdBudget() {
         return fdBudget;
+    }
+
+    /** For the start entry: query clients at once, and what limits them when not {@code -max-clients}. */
+    String describeClients() {
+        return "query clients at once " + clientBuffers.clients()
+                + (clientsLimit.equals("-max-clients") ? "" : " (" + clientsLimit + ")");
     }
 
     /** Appends one of the daemon's own messages to the ring, as source {@code memlogd}. */

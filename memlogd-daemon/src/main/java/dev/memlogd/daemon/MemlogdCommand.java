@@ -237,7 +237,7 @@ public final class MemlogdCommand implements Callable<Integer> {
         daemon.ownMessage("memlogd " + new VersionProvider().getVersion()[0] + " started on JDK "
                 + Runtime.version() + ", identity " + daemon.identity() + ": log " + daemon.logSocketName() + ", query " + daemon.querySocketName()
                 + ", max-lines " + maxLines + ", max-bytes " + maxBytes + ", " + daemon.fdBudget().describe(maxSources)
-                + ", query clients at once " + daemon.fdBudget().clients()
+                + ", " + daemon.describeClients()
                 + (config.syslogPrefix().isNone() ? "" : ", syslog-prefix " + config.syslogPrefix())
                 + (config.rateLimit().isOff() ? "" : ", rate limit " + config.rateLimit()));
         Daemonizer.reportReady(readyFd, "READY");

@@ -67,7 +67,7 @@ public final class QueryAcceptor implements KeyHandler {
     /**
      * What a client may use of the daemon, and what sets each bound (for the refusal notices).
      *
-     * @param maxClients        query clients at once: {@code -max-clients}, or fewer if the fd limit says so
+     * @param maxClients        query clients at once: {@code -max-clients}, or fewer if the fd limit or direct memory says so
      * @param clientsLimit      what sets {@code maxClients}
      * @param maxPending        connections owing their mode byte at once ({@code -max-pending}, or fewer)
      * @param maxPendingPerUser of those, from one user ({@code -max-pending-per-uid})
