@@ -80,6 +80,22 @@ class HalfCloseTest extends DaemonPerClass {
         }
     }
 
+    @Test
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void halfClosedFollowerThatThenClosesWhileNothingIsSentToItIsLetGo() throws Exception {
+        java.util.SortedMap<Integer, String> baseline = daemon.settledOpenFds();
+        RawQuery client = RawQuery.connect(daemon.querySocket());
+        client.send(LinuxKit.MODE_FOLLOW);
+        client.shutdownOutput();
+        // Two dumps in turn: the daemon has seen the half-close by the end of the second.
+        daemon.dump();
+        daemon.dump();
+
+        client.close(); // nothing is written to it after this: only a probe can tell it has gone
+
+        daemon.awaitFdCount(baseline);
+    }
+
     /** Reads the dump to its last bulk line, every line whole, then a line written after it. */
     private static void assertWholeDumpThenFollows(RawQuery client, String newLine) throws Exception {
         List<LogEntry> dump = new ArrayList<>();

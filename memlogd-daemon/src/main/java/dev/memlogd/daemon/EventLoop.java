@@ -129,6 +129,7 @@ final class EventLoop {
         long now = System.nanoTime();
         acceptor.expireHandshakes(now);
         acceptor.resumeAccepting(now);
+        followers.probeHalfClosed(now);
     }
 
     private void dispatch(SelectionKey key) {
@@ -149,7 +150,7 @@ final class EventLoop {
     /** How long select may block: 0 for no limit. */
     private long timeoutMillis(boolean waiting) {
         long now = System.nanoTime();
-        long next = Math.min(acceptor.nextDeadline(), ingest.nextRateWindowEnd());
+        long next = Math.min(Math.min(acceptor.nextDeadline(), ingest.nextRateWindowEnd()), followers.nextHangUpProbe());
         if (waiting) {
             next = Math.min(next, Math.min(followers.holdDeadline(), now + MAX_WAIT_NANOS));
         }

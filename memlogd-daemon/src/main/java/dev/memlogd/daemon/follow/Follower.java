@@ -45,6 +45,14 @@ public final class Follower implements KeyHandler, HoldPolicy.Reader {
          * only shut down its writing side, in which case it still reads what it is sent.
          */
         boolean hungUp(SelectableChannel channel);
+
+        /**
+         * The client shut down only its writing side: it is served on, and its owner asks
+         * {@link #hungUp} again from time to time, since a client that closes later while
+         * nothing is sent to it shows no new event.
+         */
+        default void halfClosed(Follower follower) {
+        }
     }
 
     /** Shortest time between two ring entries about the same follower's laps. */
@@ -347,7 +355,13 @@ public final class Follower implements KeyHandler, HoldPolicy.Reader {
         if (key != null && key.isValid()) {
             key.interestOps(key.interestOps() & ~SelectionKey.OP_READ);
         }
+        owner.halfClosed(this);
         return true;
+    }
+
+    /** The channel, for its owner's hang-up probes. */
+    SelectableChannel channel() {
+        return channel;
     }
 
     private int discardInputBytes() throws IOException {

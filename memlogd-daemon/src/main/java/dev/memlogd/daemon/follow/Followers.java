@@ -35,6 +35,9 @@ public final class Followers implements Follower.Owner {
      */
     static final long STOP_NANOS = 1_000_000_000L;
 
+    /** How often half-closed clients are probed for a full close. */
+    static final long HANG_UP_PROBE_NANOS = 1_000_000_000L;
+
     private final List<Follower> followers = new ArrayList<>();
     private final List<String> lapReports = new ArrayList<>();
     private final LogRing ring;
@@ -42,6 +45,9 @@ public final class Followers implements Follower.Owner {
     private final OwnLog ownLog;
     private final HoldPolicy hold;
     private final HangUpProbe hangUps;
+    /** Followers whose client shut down only its writing side, probed for a full close. */
+    private final List<Follower> halfClosed = new ArrayList<>();
+    private long nextHangUpProbe = Long.MAX_VALUE;
     private final int bufferSize;
     private final long clientWaitMillis;
     private final long minRate;
@@ -230,7 +236,39 @@ public final class Followers implements Follower.Owner {
     }
 
     @Override
+    public void halfClosed(Follower follower) {
+        if (!halfClosed.contains(follower)) {
+            halfClosed.add(follower);
+            nextHangUpProbe = Math.min(nextHangUpProbe, System.nanoTime() + HANG_UP_PROBE_NANOS);
+        }
+    }
+
+    /**
+     * Lets go the half-closed clients that have since closed: without a write to them (a
+     * follower of a quiet ring), nothing else would tell, and each would keep its fd and
+     * client slot. A few syscalls per half-closed client, once per {@link #HANG_UP_PROBE_NANOS}.
+     */
+    public void probeHalfClosed(long nowNanos) {
+        if (nowNanos - nextHangUpProbe < 0) {
+            return;
+        }
+        for (int i = halfClosed.size() - 1; i >= 0; i--) {
+            Follower follower = halfClosed.get(i);
+            if (hungUp(follower.channel())) {
+                finished(follower);
+            }
+        }
+        nextHangUpProbe = halfClosed.isEmpty() ? Long.MAX_VALUE : nowNanos + HANG_UP_PROBE_NANOS;
+    }
+
+    /** When {@link #probeHalfClosed} wants to run ({@link System#nanoTime()}), or {@link Long#MAX_VALUE}. */
+    public long nextHangUpProbe() {
+        return nextHangUpProbe;
+    }
+
+    @Override
     public void finished(Follower follower) {
+        halfClosed.remove(follower);
         follower.close();
         if (followers.remove(follower)) {
             lostByGoneReaders += follower.lost();
