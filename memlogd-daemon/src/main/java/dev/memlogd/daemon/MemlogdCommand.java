@@ -244,7 +244,16 @@ public final class MemlogdCommand implements Callable<Integer> {
         // SIGTERM/SIGINT stop the loop, which cleans up, and main returns 0: a clean stop.
         // The shutdown hook covers anything else that ends the JVM (System.exit elsewhere).
         StopSignals.onStop(daemon::requestStop);
-        Runtime.getRuntime().addShutdownHook(new Thread(daemon::stopAndAwait, "memlogd-shutdown"));
+        try {
+            Runtime.getRuntime().addShutdownHook(new Thread(daemon::stopAndAwait, "memlogd-shutdown"));
+        } catch (IllegalStateException e) {
+            // SIGTERM came before the handler above was in place: the JVM is already exiting.
+            // Clean up as a stop would (socket files), say so in one line, and let it exit.
+            daemon.close();
+            err.println("memlogd: stopped while starting");
+            err.flush();
+            return 143;
+        }
         daemon.run();
         return 0;
     }
