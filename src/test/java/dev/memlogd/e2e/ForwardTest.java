@@ -29,7 +29,8 @@ import dev.memlogd.testkit.TestCertificates;
  * memlogd-forward between a real daemon and a real rsyslog (docs/forwarding.md): the RFC 5424
  * fields, at least once across a collector SIGKILL and a forwarder SIGKILL (duplicates only as
  * one run of seqs sent again), and TLS with a CA made at test time, refused with one clear line
- * when the certificate is not trusted or not for the host.
+ * when the certificate is not trusted or not for the host; the same over RELP (rsyslog's
+ * imrelp), where a collector SIGKILL repeats at most the frames not yet acknowledged.
  */
 class ForwardTest {
     private static final Duration FLOOD_DEADLINE = Duration.ofSeconds(120);
@@ -221,6 +222,116 @@ class ForwardTest {
         assertTrue(said.substring(0, said.indexOf('\n')).contains("failed: its certificate is not for localhost"),
                 said);
         assertEquals(List.of(), rsyslog.messages());
+    }
+
+    @Test
+    @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void overRelpEveryEntryArrivesWithItsFields() throws Exception {
+        DaemonProcess daemon = closeLater(DaemonProcess.start("-syslog-prefix", "disk"));
+        Rsyslog rsyslog = closeLater(Rsyslog.startRelp(work.resolve("rsyslog"), null));
+        try (Source web = Sources.socketpair(daemon.logSocket(), "web.out");
+                Source disk = Sources.socketpair(daemon.logSocket(), "disk")) {
+            web.println("GET / 200");
+            disk.println("<3>EXT4-fs error (device sda1)");
+        }
+        List<LogEntry> sent = daemon.awaitDump(d -> d.stream().filter(e -> e.seq() >= 0 && !e.source().equals("memlogd"))
+                .count() == 2, "two entries held");
+        ForwarderProcess forwarder = closeLater(ForwarderProcess.start(daemon.querySocket(),
+                "relp://127.0.0.1:" + rsyslog.port(), state));
+
+        Await.await(() -> rsyslog.messages().size() >= sent.size(), Duration.ofSeconds(60),
+                "every entry at the collector\n" + forwarder.describe() + "\n" + rsyslog.describe());
+
+        Map<Long, Syslog5424> bySeq = new TreeMap<>();
+        rsyslog.messages().stream().map(Syslog5424::parse).forEach(m -> bySeq.put(m.seq(), m));
+        for (LogEntry entry : sent) {
+            Syslog5424 m = bySeq.get(entry.seq());
+            assertTrue(m != null, "seq " + entry.seq() + " at the collector: " + bySeq);
+            assertEquals("test-vm", m.hostname());
+            assertEquals("log", m.msgId());
+            assertEquals(entry.source(), m.appName());
+            assertEquals(entry.source(), m.param("source"));
+            assertEquals(36, m.param("daemon").length(), "a daemon identity (UUID)");
+            assertEquals(entry.msg(), m.text());
+            assertEquals(entry.time().substring(0, 19), m.timestamp().substring(0, 19));
+            assertEquals(entry.source().equals("disk") ? 3 : 14, m.pri());
+        }
+        assertEquals(sent.size(), rsyslog.messages().size(), "each once");
+    }
+
+    @Test
+    @Timeout(value = 300, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void relpCollectorKilledMidStreamLosesNothingAndRepeatsAtMostTheUnacknowledgedWindow() throws Exception {
+        int window = 64;
+        DaemonProcess daemon = closeLater(DaemonProcess.start("-max-lines", "200000", "-max-bytes", "67108864"));
+        Rsyslog rsyslog = closeLater(Rsyslog.startRelp(work.resolve("rsyslog"), null));
+        ForwarderProcess forwarder = closeLater(ForwarderProcess.start(daemon.querySocket(),
+                "relp://127.0.0.1:" + rsyslog.port(), state, "-relp-window", String.valueOf(window),
+                "-retry-max", "500"));
+        int lines = 20_000;
+        Thread writer = flood(daemon, lines);
+        Await.await(() -> received(rsyslog, "flood").size() >= lines / 5, FLOOD_DEADLINE,
+                "a fifth of the flood at the collector\n" + forwarder.describe());
+
+        rsyslog.sigkill();
+        rsyslog.restart();
+        writer.join();
+
+        Await.await(() -> distinctNumbers(received(rsyslog, "flood")).size() == lines, FLOOD_DEADLINE,
+                "the whole flood at the collector\n" + forwarder.describe() + "\n" + rsyslog.describe());
+        List<Syslog5424> got = received(rsyslog, "flood");
+        assertEquals(lines, distinctNumbers(got).size());
+        assertAtMostOneRunSentTwice(got, forwarder);
+        assertTrue(got.size() - lines <= window, (got.size() - lines) + " duplicates, more than the " + window
+                + " frames a RELP window holds unacknowledged\n" + forwarder.describe());
+        assertTrue(forwarder.said().contains("; sending again after "), forwarder.describe());
+    }
+
+    @Test
+    @Timeout(value = 300, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void relpForwarderSigkilledAndRestartedMidStreamLosesNothing() throws Exception {
+        DaemonProcess daemon = closeLater(DaemonProcess.start("-max-lines", "200000", "-max-bytes", "67108864"));
+        Rsyslog rsyslog = closeLater(Rsyslog.startRelp(work.resolve("rsyslog"), null));
+        String to = "relp://127.0.0.1:" + rsyslog.port();
+        ForwarderProcess first = ForwarderProcess.start(daemon.querySocket(), to, state);
+        int lines = 20_000;
+        Thread writer = flood(daemon, lines);
+        Await.await(() -> received(rsyslog, "flood").size() >= lines / 5, FLOOD_DEADLINE,
+                "a fifth of the flood at the collector\n" + first.describe());
+
+        first.sigkill();
+        String firstSaid = first.describe();
+        first.close();
+        ForwarderProcess second = closeLater(ForwarderProcess.start(daemon.querySocket(), to, state));
+        writer.join();
+
+        Await.await(() -> distinctNumbers(received(rsyslog, "flood")).size() == lines, FLOOD_DEADLINE,
+                "the whole flood at the collector\n" + firstSaid + "\n" + second.describe());
+        List<Syslog5424> got = received(rsyslog, "flood");
+        assertEquals(lines, distinctNumbers(got).size());
+        assertAtMostOneRunSentTwice(got, second);
+        assertTrue(got.stream().noneMatch(m -> m.msgId().equals("marker")), "nothing was missing");
+    }
+
+    @Test
+    @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void relpOverTlsToACollectorWhoseCertificateTheTestCaSignedDeliversEveryEntry() throws Exception {
+        TestCertificates ca = TestCertificates.authority(work.resolve("pki"), "test-ca");
+        Path[] server = ca.issue("collector", "DNS:localhost", "IP:127.0.0.1");
+        Rsyslog rsyslog = closeLater(Rsyslog.startRelp(work.resolve("rsyslog"),
+                new Rsyslog.Tls(ca.caFile(), server[0], server[1])));
+        DaemonProcess daemon = closeLater(DaemonProcess.start());
+        try (Source web = Sources.socketpair(daemon.logSocket(), "web.out")) {
+            web.println("over RELP and TLS");
+        }
+        ForwarderProcess forwarder = closeLater(ForwarderProcess.start(daemon.querySocket(),
+                "relp+tls://localhost:" + rsyslog.port(), state, "-ca-file", ca.caFile().toString()));
+
+        List<Syslog5424> got = Await.awaitValue(() -> received(rsyslog, "web.out"), l -> !l.isEmpty(),
+                Duration.ofSeconds(60), "the entry at the RELP/TLS collector\n" + forwarder.describe() + "\n"
+                        + rsyslog.describe());
+
+        assertEquals("over RELP and TLS", got.get(0).text());
     }
 
     /** Writes {@code flood 0} … {@code flood N-1} to a source {@code flood} from a thread. */

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.security.cert.CertificateException;
+import java.util.concurrent.TimeUnit;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLHandshakeException;
@@ -17,14 +18,17 @@ final class Collectors {
 
     /**
      * Connects (TLS: and completes the handshake, the server's certificate checked against the
-     * trusted CAs and its name against the destination's host).
+     * trusted CAs and its name against the destination's host; RELP: and opens the session).
      *
-     * @param tls      for {@code tls://}, else unused
-     * @param onBroken called (from another thread) when the connection ends or fails
+     * @param tls     for {@code tls://} and {@code relp+tls://}, else unused
+     * @param onEvent called (from another thread) when the connection ends or fails, and when
+     *                RELP acknowledges after {@link Collector#wakeOnAcknowledgement()}
      * @throws IOException one line saying what failed: refused, timed out, a certificate not
-     *         trusted or not for this host
+     *         trusted or not for this host, a RELP session refused
      */
-    static Collector open(Destination to, SSLContext tls, int timeoutMillis, Runnable onBroken) throws IOException {
+    static Collector open(ForwardOptions options, SSLContext tls, Runnable onEvent) throws IOException {
+        Destination to = options.to();
+        int timeoutMillis = options.connectTimeoutMillis();
         InetSocketAddress address = new InetSocketAddress(to.host(), to.port());
         if (address.isUnresolved()) {
             throw new IOException("cannot resolve " + to.host());
@@ -37,7 +41,7 @@ final class Collectors {
             socket.connect(address, timeoutMillis);
             socket.setTcpNoDelay(false);
             socket.setKeepAlive(true);
-            if (to.scheme() == Destination.Scheme.TLS) {
+            if (to.scheme().tls()) {
                 SSLSocket ssl = (SSLSocket) tls.getSocketFactory().createSocket(socket, to.host(), to.port(), true);
                 SSLParameters parameters = ssl.getSSLParameters();
                 parameters.setEndpointIdentificationAlgorithm("HTTPS"); // the certificate must name the host
@@ -51,7 +55,12 @@ final class Collectors {
                 ssl.setSoTimeout(0);
                 socket = ssl;
             }
-            return new StreamCollector(socket, "collector " + to, onBroken);
+            if (to.scheme().relp()) {
+                return RelpCollector.open(socket, "collector " + to, options.relpWindow(), options.maxMessageBytes(),
+                        timeoutMillis, onEvent);
+            }
+            return new StreamCollector(socket, "collector " + to,
+                    TimeUnit.MILLISECONDS.toNanos(options.ackWindowMillis()), onEvent);
         } catch (IOException e) {
             socket.close();
             throw e;

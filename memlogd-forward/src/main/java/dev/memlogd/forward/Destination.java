@@ -1,27 +1,61 @@
 package dev.memlogd.forward;
 
-import java.util.Locale;
-
 /**
  * Where entries go: {@code tcp://HOST:PORT} (RFC 6587 octet counting), {@code tls://HOST:PORT}
- * (RFC 5425) or {@code udp://HOST:PORT} (RFC 5426, lossy). HOST is a name, an IPv4 address or
- * an IPv6 address in brackets. Immutable.
+ * (RFC 5425), {@code udp://HOST:PORT} (RFC 5426, lossy), {@code relp://HOST:PORT} (RELP, each
+ * message acknowledged) or {@code relp+tls://HOST:PORT} (RELP inside TLS). HOST is a name, an
+ * IPv4 address or an IPv6 address in brackets. Immutable.
  */
 record Destination(Scheme scheme, String host, int port) {
-    enum Scheme { TCP, TLS, UDP }
+    private static final String FORMS = "tcp://HOST:PORT, tls://HOST:PORT, udp://HOST:PORT, relp://HOST:PORT"
+            + " or relp+tls://HOST:PORT";
+
+    enum Scheme {
+        TCP("tcp", false), TLS("tls", true), UDP("udp", false), RELP("relp", false), RELP_TLS("relp+tls", true);
+
+        private final String text;
+        private final boolean tls;
+
+        Scheme(String text, boolean tls) {
+            this.text = text;
+            this.tls = tls;
+        }
+
+        /** Whether the connection is inside TLS (then -ca-file, -cert and -key apply). */
+        boolean tls() {
+            return tls;
+        }
+
+        /** Whether the collector acknowledges each message (RELP). */
+        boolean relp() {
+            return this == RELP || this == RELP_TLS;
+        }
+
+        static Scheme of(String text) {
+            for (Scheme scheme : values()) {
+                if (scheme.text.equalsIgnoreCase(text)) {
+                    return scheme;
+                }
+            }
+            return null;
+        }
+
+        @Override
+        public String toString() {
+            return text;
+        }
+    }
 
     /** @throws IllegalArgumentException saying what is wrong with {@code text} */
     static Destination parse(String text) {
         int colonSlashes = text.indexOf("://");
         if (colonSlashes < 0) {
-            throw new IllegalArgumentException("not tcp://HOST:PORT, tls://HOST:PORT or udp://HOST:PORT: '" + text + "'");
+            throw new IllegalArgumentException("not " + FORMS + ": '" + text + "'");
         }
-        Scheme scheme;
-        try {
-            scheme = Scheme.valueOf(text.substring(0, colonSlashes).toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
+        Scheme scheme = Scheme.of(text.substring(0, colonSlashes));
+        if (scheme == null) {
             throw new IllegalArgumentException("unknown scheme '" + text.substring(0, colonSlashes)
-                    + "' (tcp, tls or udp): '" + text + "'");
+                    + "' (tcp, tls, udp, relp or relp+tls): '" + text + "'");
         }
         String rest = text.substring(colonSlashes + 3);
         if (rest.endsWith("/")) {
@@ -49,6 +83,6 @@ record Destination(Scheme scheme, String host, int port) {
 
     @Override
     public String toString() {
-        return scheme.name().toLowerCase(Locale.ROOT) + "://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+        return scheme + "://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
     }
 }

@@ -37,8 +37,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "memlogd-forward", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         modelTransformer = GoFlagSyntax.class, sortOptions = false,
         description = "Sends every entry memlogd holds and receives to a syslog collector as RFC 5424"
-                + " (tcp: octet counting, tls: RFC 5425, udp: lossy), at least once: the checkpoint in the"
-                + " state directory moves only over what the collector is taken to have (docs/forwarding.md).",
+                + " (tcp: octet counting, tls: RFC 5425, udp: lossy, relp: each message acknowledged), at least"
+                + " once: the checkpoint in the state directory moves only over what the collector has"
+                + " (docs/forwarding.md).",
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:stopped by SIGTERM or SIGINT",
@@ -56,8 +57,9 @@ public final class ForwardCommand implements Callable<Integer> {
     QuerySocketOption socket;
 
     @Option(names = {"-to", "--to"}, required = true, paramLabel = "URL",
-            description = "The collector: tcp://HOST:PORT (RFC 6587 octet counting), tls://HOST:PORT (RFC 5425)"
-                    + " or udp://HOST:PORT (RFC 5426: lossy).")
+            description = "The collector: tcp://HOST:PORT (RFC 6587 octet counting), tls://HOST:PORT (RFC 5425),"
+                    + " udp://HOST:PORT (RFC 5426: lossy), relp://HOST:PORT (RELP: rsyslog's imrelp acknowledges"
+                    + " each message) or relp+tls://HOST:PORT.")
     String to;
 
     @Option(names = {"-state-dir", "--state-dir"}, required = true, paramLabel = "DIR",
@@ -91,15 +93,15 @@ public final class ForwardCommand implements Callable<Integer> {
     List<String> exclude = new ArrayList<>();
 
     @Option(names = {"-ca-file", "--ca-file"}, paramLabel = "PEM",
-            description = "tls: the CA certificates the collector's must chain to (default: the JDK's).")
+            description = "tls, relp+tls: the CA certificates the collector's must chain to (default: the JDK's).")
     Path caFile;
 
     @Option(names = {"-cert", "--cert"}, paramLabel = "PEM",
-            description = "tls: this forwarder's certificate chain, for collectors that ask for one.")
+            description = "tls, relp+tls: this forwarder's certificate chain, for collectors that ask for one.")
     Path certFile;
 
     @Option(names = {"-key", "--key"}, paramLabel = "PEM",
-            description = "tls: the PKCS#8 private key of -cert (BEGIN PRIVATE KEY, unencrypted).")
+            description = "tls, relp+tls: the PKCS#8 private key of -cert (BEGIN PRIVATE KEY, unencrypted).")
     Path keyFile;
 
     @Option(names = {"-max-message", "--max-message"}, paramLabel = "BYTES",
@@ -117,6 +119,11 @@ public final class ForwardCommand implements Callable<Integer> {
                     + " showed no error or close meanwhile; also the most a broken connection sends twice"
                     + " (default: ${DEFAULT-VALUE}).")
     long ackWindow = 2000;
+
+    @Option(names = {"-relp-window", "--relp-window"}, paramLabel = "MESSAGES",
+            description = "relp, relp+tls: the most messages sent and not yet acknowledged, which is also the"
+                    + " most a broken connection sends twice (default: ${DEFAULT-VALUE}, librelp's).")
+    int relpWindow = 128;
 
     @Option(names = {"-retry-max", "--retry-max"}, paramLabel = "MS",
             description = "Longest wait between two attempts to reach memlogd or the collector; the waits"
@@ -145,7 +152,7 @@ public final class ForwardCommand implements Callable<Integer> {
                 throw new IOException("state directory " + stateDir + " does not exist");
             }
             checkpoint = ForwardCheckpoint.read(stateDir);
-            if (options.to().scheme() == Destination.Scheme.TLS) {
+            if (options.to().scheme().tls()) {
                 tls = TlsContexts.create(caFile, certFile, keyFile);
             }
         } catch (IOException e) {
@@ -175,19 +182,21 @@ public final class ForwardCommand implements Callable<Integer> {
                 : maxMessage > 1 << 20 ? "-max-message must be at most 1048576: " + maxMessage
                 : maxInFlight < maxMessage ? "-max-in-flight must be at least -max-message: " + maxInFlight
                 : ackWindow < 0 ? "-ack-window must be at least 0: " + ackWindow
+                : relpWindow < 1 || relpWindow > 100_000 ? "-relp-window must be 1 to 100000: " + relpWindow
                 : retryMax < 100 ? "-retry-max must be at least 100: " + retryMax
                 : connectTimeout < 1 ? "-connect-timeout must be at least 1: " + connectTimeout
                 : probeTimeout < 1 ? "-probe-timeout must be at least 1: " + probeTimeout
                 : (certFile == null) != (keyFile == null) ? "-cert and -key go together"
-                : destination.scheme() != Destination.Scheme.TLS && (caFile != null || certFile != null)
-                        ? "-ca-file, -cert and -key are for tls:// only"
+                : !destination.scheme().tls() && (caFile != null || certFile != null)
+                        ? "-ca-file, -cert and -key are for tls:// and relp+tls:// only"
                 : null;
         if (problem != null) {
             throw new CommandLine.ParameterException(spec.commandLine(), problem);
         }
         return new ForwardOptions(socket.path(), destination, stateDir, hostname != null ? hostname : machineName(),
                 facilityCode * 8 + severityLevel, maxLevel, List.copyOf(include), List.copyOf(exclude), caFile,
-                certFile, keyFile, maxMessage, maxInFlight, ackWindow, retryMax, probeTimeout, connectTimeout);
+                certFile, keyFile, maxMessage, maxInFlight, ackWindow, retryMax, probeTimeout, connectTimeout,
+                relpWindow);
     }
 
     static int facility(String text) {

@@ -25,9 +25,10 @@ import java.util.List;
  * @param retryMaxMillis   longest wait between two attempts to reach memlogd or the collector
  * @param probeMillis      how long memlogd may take to answer the extended query
  * @param connectTimeoutMillis how long a connection to the collector (and a TLS handshake) may take
+ * @param relpWindow       RELP: the most messages sent and not yet acknowledged
  */
 record ForwardOptions(Path socket, Destination to, Path stateDir, String hostname, int defaultPri, int maxLevel,
         List<String> include, List<String> exclude, Path caFile, Path certFile, Path keyFile, int maxMessageBytes,
         long maxInFlightBytes, long ackWindowMillis, long retryMaxMillis, long probeMillis,
-        int connectTimeoutMillis) {
+        int connectTimeoutMillis, int relpWindow) {
 }

@@ -2,7 +2,6 @@ package dev.memlogd.forward;
 
 import java.io.IOException;
 import java.util.ArrayDeque;
-import java.util.concurrent.TimeUnit;
 
 import javax.net.ssl.SSLContext;
 
@@ -16,9 +15,10 @@ import dev.memlogd.core.wire.LogEntry;
  * Sends every entry memlogd holds and receives to the collector, at least once
  * (docs/forwarding.md, "Delivery"). {@link ResumingFollower} follows memlogd; this turns
  * entries into RFC 5424 messages, sends them, and moves the checkpoint only over what the
- * collector is taken to have: on TCP and TLS, entries handed to the kernel at least
- * {@code -ack-window} ms ago on a connection that has shown no error or close since; on UDP,
- * whatever was sent (lossy). When the connection breaks, what is not acknowledged is sent
+ * collector is taken to have ({@link Collector#acknowledged}): on RELP, what it answered
+ * {@code 200 OK}; on TCP and TLS, entries handed to the kernel at least {@code -ack-window} ms
+ * ago on a connection that has shown no error or close since; on UDP, whatever was sent
+ * (lossy). When the connection breaks, what is not acknowledged is sent
  * again: the follower reconnects to memlogd after the checkpointed seq, once the collector
  * answers again (memlogd is not held while the collector is away). Entries memlogd no longer
  * holds (evicted, or memlogd restarted) become one marker message each time, and a line on
@@ -27,8 +27,12 @@ import dev.memlogd.core.wire.LogEntry;
  * <p>One thread (the follower's); {@link #requestStop()} from any thread.
  */
 final class Forwarder implements ResumingFollower.Listener {
-    /** Sent entries, one record per read batch: what acknowledging it moves the checkpoint to. */
-    private record Pending(String daemon, long seq, long flushedNanos, long bytes) {
+    /**
+     * Where the checkpoint moves once the collector has the first {@code messages} messages of
+     * the connection: one record per message sent, and one per batch whose entries were all
+     * filtered out (the position moved, no message).
+     */
+    private record Pending(String daemon, long seq, long messages, long bytes) {
     }
 
     private final ForwardOptions options;
@@ -39,7 +43,6 @@ final class Forwarder implements ResumingFollower.Listener {
     private final SSLContext tls;
     private final Backoff backoff;
     private final ArrayDeque<Pending> pending = new ArrayDeque<>();
-    private final long windowNanos;
 
     private Collector collector;
     /** The daemon entries come from now (null: unknown yet, or LinuxKit's). */
@@ -50,7 +53,8 @@ final class Forwarder implements ResumingFollower.Listener {
     /** What the collector is taken to have: the checkpoint. */
     private ResumePosition acked;
     private ResumePosition written;
-    private long batchBytes;
+    /** Messages sent on this connection (what {@link Collector#acknowledged} counts in). */
+    private long messages;
     private boolean batchMoved;
     private long inFlightBytes;
     private long forwarded;
@@ -62,7 +66,6 @@ final class Forwarder implements ResumingFollower.Listener {
         this.format = new Rfc5424(options.hostname(), options.defaultPri(), options.maxMessageBytes());
         this.sources = new SourceGlobs(options.include(), options.exclude());
         this.backoff = new Backoff(options.retryMaxMillis());
-        this.windowNanos = TimeUnit.MILLISECONDS.toNanos(options.ackWindowMillis());
         this.acked = checkpoint;
         this.written = checkpoint;
         this.sentDaemon = checkpoint.daemon();
@@ -89,11 +92,12 @@ final class Forwarder implements ResumingFollower.Listener {
                 boolean drained = collector.broken() == null && drain();
                 if (drained) {
                     acked = new ResumePosition(sentDaemon, sentSeq);
+                } else if (collector.broken() == null) {
+                    acknowledge();
                 }
                 collector.close();
                 collector = null;
             }
-            ackAged(System.nanoTime());
             checkpoint();
             log.say("stopped after " + forwarded + " messages; checkpoint " + describe(acked));
         }
@@ -117,7 +121,8 @@ final class Forwarder implements ResumingFollower.Listener {
     public void connecting() throws IOException {
         while (collector == null && !follower.stopping()) {
             try {
-                collector = Collectors.open(options.to(), tls, options.connectTimeoutMillis(), follower::wakeup);
+                collector = Collectors.open(options, tls, follower::wakeup);
+                messages = 0;
                 backoff.reset();
                 if (log.clear("collector")) {
                     log.say("collector " + options.to() + " answers again; sending after " + describe(acked));
@@ -137,16 +142,18 @@ final class Forwarder implements ResumingFollower.Listener {
         if (collector == null) {
             return;
         }
-        if (sources.forwards(entry.source()) && level(entry) <= options.maxLevel()) {
-            send(format.entry(entry, daemon));
-            if (collector == null) {
-                return; // the send failed: the position stays where broken() put it, at the checkpoint
-            }
+        boolean forwards = sources.forwards(entry.source()) && level(entry) <= options.maxLevel();
+        byte[] message = forwards ? format.entry(entry, daemon) : null;
+        if (forwards && !send(message)) {
+            return; // the send failed: the position stays where broken() put it, at the checkpoint
         }
         if (entry.seq() >= 0) {
             sentDaemon = daemon;
             sentSeq = entry.seq();
-            batchMoved = true;
+            batchMoved = !forwards;
+        }
+        if (forwards) {
+            pending.add(new Pending(sentDaemon, sentSeq, messages, message.length));
         }
     }
 
@@ -154,14 +161,18 @@ final class Forwarder implements ResumingFollower.Listener {
         return (entry.pri() >= 0 ? entry.pri() : options.defaultPri()) & 7;
     }
 
-    private void send(byte[] message) {
+    /** @return false when the connection failed (then {@link #broken} has reset the position) */
+    private boolean send(byte[] message) {
         try {
             collector.send(message);
-            batchBytes += message.length;
-            forwarded++;
         } catch (IOException e) {
             broken("collector " + options.to() + ": " + e.getMessage());
+            return false;
         }
+        messages++;
+        inFlightBytes += message.length;
+        forwarded++;
+        return true;
     }
 
     @Override
@@ -188,17 +199,24 @@ final class Forwarder implements ResumingFollower.Listener {
     private void marker(String reason, long lost, String markerDaemon, long after, String msg) {
         log.say("sending a marker: " + msg);
         if (collector != null) {
-            send(format.marker(GoTime.formatRfc3339Nano(System.currentTimeMillis() * 1_000_000L), reason, lost,
-                    markerDaemon, after, msg));
-            batchMoved = true;
+            byte[] message = format.marker(GoTime.formatRfc3339Nano(System.currentTimeMillis() * 1_000_000L), reason,
+                    lost, markerDaemon, after, msg);
+            if (send(message)) {
+                pending.add(new Pending(sentDaemon, sentSeq, messages, message.length));
+            }
         }
     }
 
-    /** The end of a read: hand the batch to the kernel and start its acknowledgement window. */
+    /** The end of a read: hand the batch to the kernel (TCP, TLS: its acknowledgement window starts). */
     @Override
     public void batchEnd() {
-        if (collector == null || !batchMoved && batchBytes == 0) {
+        if (collector == null) {
             return;
+        }
+        if (batchMoved) {
+            // entries filtered out, a new daemon: the position moved with no message of its own
+            pending.add(new Pending(sentDaemon, sentSeq, messages, 0));
+            batchMoved = false;
         }
         try {
             collector.flush();
@@ -206,29 +224,26 @@ final class Forwarder implements ResumingFollower.Listener {
             broken("collector " + options.to() + ": " + e.getMessage());
             return;
         }
-        if (collector.lossy()) {
-            acked = new ResumePosition(sentDaemon, sentSeq);
-        } else {
-            pending.add(new Pending(sentDaemon, sentSeq, System.nanoTime(), batchBytes));
-            inFlightBytes += batchBytes;
-        }
-        batchBytes = 0;
-        batchMoved = false;
+        acknowledge();
     }
 
-    /** Every tick: a broken connection is reset; batches older than the window are acknowledged. */
+    /** Every tick: a broken connection is reset; what the collector has is checkpointed. */
     @Override
     public void tick() {
         if (collector != null && collector.broken() != null) {
             broken(collector.broken());
             return;
         }
-        ackAged(System.nanoTime());
+        if (collector != null) {
+            acknowledge();
+        }
         checkpoint();
     }
 
-    private void ackAged(long now) {
-        while (!pending.isEmpty() && now - pending.peek().flushedNanos() >= windowNanos) {
+    /** Moves {@link #acked} over every pending position whose messages the collector has. */
+    private void acknowledge() {
+        long have = collector.acknowledged(System.nanoTime());
+        while (!pending.isEmpty() && pending.peek().messages() <= have) {
             Pending done = pending.poll();
             inFlightBytes -= done.bytes();
             acked = new ResumePosition(done.daemon(), done.seq());
@@ -251,9 +266,20 @@ final class Forwarder implements ResumingFollower.Listener {
         }
     }
 
-    /** Reading waits while too much is sent and not yet acknowledged. */
+    /**
+     * Reading waits while too much is sent and not yet acknowledged; a collector that
+     * acknowledges (RELP) wakes the follower when it does.
+     */
     @Override
     public boolean readable() {
+        if (inFlightBytes < options.maxInFlightBytes() || collector == null) {
+            return true;
+        }
+        acknowledge();
+        if (inFlightBytes >= options.maxInFlightBytes()) {
+            collector.wakeOnAcknowledgement();
+            acknowledge(); // an answer that came before the request woke nobody
+        }
         return inFlightBytes < options.maxInFlightBytes();
     }
 
@@ -262,6 +288,7 @@ final class Forwarder implements ResumingFollower.Listener {
      * checkpoint, on a new connection (duplicates at most the window's, identifiable by seq).
      */
     private void broken(String why) {
+        acknowledge(); // RELP: what was answered before the break is the collector's
         log.say(why + "; sending again after " + describe(acked));
         try {
             collector.close();
@@ -271,7 +298,7 @@ final class Forwarder implements ResumingFollower.Listener {
         collector = null;
         pending.clear();
         inFlightBytes = 0;
-        batchBytes = 0;
+        messages = 0;
         batchMoved = false;
         sentDaemon = acked.daemon();
         sentSeq = acked.seq();

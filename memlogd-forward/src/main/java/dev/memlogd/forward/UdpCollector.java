@@ -12,6 +12,7 @@ import java.nio.channels.DatagramChannel;
  */
 final class UdpCollector implements Collector {
     private final DatagramChannel channel;
+    private long sent;
 
     UdpCollector(InetSocketAddress address) throws IOException {
         channel = DatagramChannel.open();
@@ -25,6 +26,7 @@ final class UdpCollector implements Collector {
 
     @Override
     public void send(byte[] message) {
+        sent++;
         try {
             channel.write(ByteBuffer.wrap(message));
         } catch (IOException e) {
@@ -41,9 +43,10 @@ final class UdpCollector implements Collector {
         return null;
     }
 
+    /** Every message sent: nothing comes back, and nothing better can be known. */
     @Override
-    public boolean lossy() {
-        return true;
+    public long acknowledged(long nowNanos) {
+        return sent;
     }
 
     @Override

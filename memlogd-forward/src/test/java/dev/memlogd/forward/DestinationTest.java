@@ -16,6 +16,18 @@ class DestinationTest {
     }
 
     @Test
+    void relpAndRelpOverTls() {
+        Destination relp = Destination.parse("relp://logs.example:2514");
+        Destination relpTls = Destination.parse("RELP+TLS://[::1]:2515");
+
+        assertEquals(new Destination(Destination.Scheme.RELP, "logs.example", 2514), relp);
+        assertEquals(new Destination(Destination.Scheme.RELP_TLS, "::1", 2515), relpTls);
+        assertEquals("relp+tls://[::1]:2515", relpTls.toString());
+        assertTrue(relp.scheme().relp() && !relp.scheme().tls());
+        assertTrue(relpTls.scheme().relp() && relpTls.scheme().tls());
+    }
+
+    @Test
     void badDestinationsSayWhatIsWrong() {
         assertTrue(assertThrows(IllegalArgumentException.class, () -> Destination.parse("logs:514")).getMessage()
                 .contains("tcp://HOST:PORT"));

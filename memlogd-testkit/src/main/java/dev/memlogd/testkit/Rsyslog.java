@@ -4,6 +4,7 @@ import java.io.File;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -15,7 +16,8 @@ import java.util.List;
 
 /**
  * A real rsyslog collector ({@code rsyslogd -n -f <generated config>}, Debian's {@code rsyslog},
- * and {@code rsyslog-gnutls} for TLS) listening with imtcp on a loopback port, writing each
+ * {@code rsyslog-gnutls} for TLS, {@code rsyslog-relp} for RELP) listening with imtcp (or imrelp)
+ * on a loopback port, writing each
  * message it receives to {@code out.N.log} in its directory as it came ({@code %rawmsg%}: PRI,
  * header, structured data and message, one per line; N counts its starts, so that a line a
  * SIGKILL cut in half stays the last, incomplete, line of its file and {@link #messages()}
@@ -23,7 +25,11 @@ import java.util.List;
  * the file once rsyslog has processed it, with no queue of its own to lose on a SIGKILL. Its
  * work directory and pid file are in its directory; nothing system-wide is touched.
  *
- * <p>The first start takes a free port (imtcp port 0, the port it took written to a file);
+ * <p>With RELP (imrelp), rsyslog answers each message {@code 200 OK} once it was submitted to
+ * the ruleset; with the direct queues here that is after omfile wrote it to the file.
+ *
+ * <p>The first start takes a free port (imtcp port 0, the port it took written to a file;
+ * imrelp has no such file: a port the kernel gave out and the test closed again);
  * {@link #restart()} binds the same one again. Not thread-safe; owned by one test.
  */
 public final class Rsyslog implements AutoCloseable {
@@ -33,13 +39,15 @@ public final class Rsyslog implements AutoCloseable {
 
     private final Path dir;
     private final Tls tls;
+    private final boolean relp;
     private int port;
     private int starts;
     private Process process;
 
-    private Rsyslog(Path dir, Tls tls) {
+    private Rsyslog(Path dir, Tls tls, boolean relp) {
         this.dir = dir;
         this.tls = tls;
+        this.relp = relp;
     }
 
     /** Starts a plain-TCP collector in {@code dir} (created if missing) and waits until it listens. */
@@ -49,8 +57,25 @@ public final class Rsyslog implements AutoCloseable {
 
     /** Starts a TLS collector (RFC 5425, anonymous clients) presenting {@code tls}'s certificate. */
     public static Rsyslog start(Path dir, Tls tls) throws IOException {
+        return start(dir, tls, false);
+    }
+
+    /**
+     * Starts a RELP collector (imrelp), inside TLS when {@code tls} is not null (librelp's OpenSSL
+     * side, which takes clients without a certificate).
+     */
+    public static Rsyslog startRelp(Path dir, Tls tls) throws IOException {
+        return start(dir, tls, true);
+    }
+
+    private static Rsyslog start(Path dir, Tls tls, boolean relp) throws IOException {
         Files.createDirectories(dir);
-        Rsyslog rsyslog = new Rsyslog(dir, tls);
+        Rsyslog rsyslog = new Rsyslog(dir, tls, relp);
+        if (relp) {
+            try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                rsyslog.port = free.getLocalPort();
+            }
+        }
         rsyslog.launch();
         return rsyslog;
     }
@@ -149,6 +174,9 @@ public final class Rsyslog implements AutoCloseable {
     }
 
     private String config(Path portFile) {
+        if (relp) {
+            return relpConfig();
+        }
         StringBuilder c = new StringBuilder();
         c.append("global(workDirectory=\"").append(dir).append("\" maxMessageSize=\"64k\"");
         if (tls != null) {
@@ -167,6 +195,25 @@ public final class Rsyslog implements AutoCloseable {
         c.append("input(type=\"imtcp\" address=\"127.0.0.1\" port=\"").append(port).append("\" ruleset=\"in\"");
         if (port == 0) {
             c.append(" listenPortFileName=\"").append(portFile).append('"');
+        }
+        c.append(")\n");
+        return c.toString();
+    }
+
+    private String relpConfig() {
+        StringBuilder c = new StringBuilder();
+        c.append("global(workDirectory=\"").append(dir).append("\" maxMessageSize=\"64k\")\n");
+        // librelp's GnuTLS side takes only clients with a certificate (a permitted fingerprint, or any the CA
+        // signed with tls.authmode="certvalid"); its OpenSSL side also takes anonymous clients, as imtcp here does.
+        c.append(tls == null ? "module(load=\"imrelp\")\n" : "module(load=\"imrelp\" tls.tlslib=\"openssl\")\n");
+        c.append("main_queue(queue.type=\"Direct\")\n");
+        c.append("template(name=\"raw\" type=\"string\" string=\"%rawmsg%\\n\")\n");
+        c.append("ruleset(name=\"in\" queue.type=\"Direct\") {\n  action(type=\"omfile\" file=\"")
+                .append(output()).append("\" template=\"raw\")\n}\n");
+        c.append("input(type=\"imrelp\" address=\"127.0.0.1\" port=\"").append(port).append("\" ruleset=\"in\"");
+        if (tls != null) {
+            c.append(" tls=\"on\" tls.cacert=\"").append(tls.caFile()).append("\" tls.mycert=\"")
+                    .append(tls.certFile()).append("\" tls.myprivkey=\"").append(tls.keyFile()).append('"');
         }
         c.append(")\n");
         return c.toString();
