@@ -32,6 +32,14 @@ interface Collector extends Closeable {
      * something, once (the forwarder waits for room in its in-flight bound). Transports that do
      * not acknowledge ignore it: time does it, at the forwarder's next tick.
      */
+    /**
+     * Whether {@link #acknowledged} moves message by message (RELP's answers), so the
+     * forwarder keeps a position per message; else it moves by what was flushed together.
+     */
+    default boolean acknowledgesEachMessage() {
+        return false;
+    }
+
     default void wakeOnAcknowledgement() {
     }
 

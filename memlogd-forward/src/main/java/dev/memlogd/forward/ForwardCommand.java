@@ -110,9 +110,10 @@ public final class ForwardCommand implements Callable<Integer> {
     int maxMessage = 8192;
 
     @Option(names = {"-max-in-flight", "--max-in-flight"}, paramLabel = "BYTES",
-            description = "Bytes sent and not yet acknowledged; reading memlogd waits beyond this"
-                    + " (default: ${DEFAULT-VALUE}).")
-    long maxInFlight = 8 << 20;
+            description = "Bytes sent and not yet acknowledged; reading memlogd waits beyond this. Over tcp and"
+                    + " tls everything sent in the last -ack-window counts, so this caps the rate at this many"
+                    + " bytes per -ack-window (default: ${DEFAULT-VALUE}, 32 MiB/s with the default window).")
+    long maxInFlight = 64 << 20;
 
     @Option(names = {"-ack-window", "--ack-window"}, paramLabel = "MS",
             description = "tcp, tls: an entry counts as received this long after it was sent, if the connection"

@@ -56,6 +56,8 @@ final class Forwarder implements ResumingFollower.Listener {
     /** Messages sent on this connection (what {@link Collector#acknowledged} counts in). */
     private long messages;
     private boolean batchMoved;
+    /** Whether the last pending record belongs to the batch not flushed yet. */
+    private boolean batchOpen;
     private long inFlightBytes;
     private long forwarded;
 
@@ -153,8 +155,24 @@ final class Forwarder implements ResumingFollower.Listener {
             batchMoved = !forwards;
         }
         if (forwards) {
-            pending.add(new Pending(sentDaemon, sentSeq, messages, message.length));
+            addPending(sentDaemon, sentSeq, message.length);
         }
+    }
+
+    /**
+     * Records that once the collector has {@link #messages} messages, the checkpoint may move
+     * to this position. A collector that acknowledges each message (RELP) gets one record per
+     * message; for the others, which acknowledge what was flushed, the records of one batch
+     * are one (memory per batch, not per message, whatever the rate and the window).
+     */
+    private void addPending(String pendingDaemon, long seq, long bytes) {
+        if (batchOpen && !collector.acknowledgesEachMessage()) {
+            Pending last = pending.pollLast();
+            pending.addLast(new Pending(pendingDaemon, seq, messages, last.bytes() + bytes));
+            return;
+        }
+        pending.addLast(new Pending(pendingDaemon, seq, messages, bytes));
+        batchOpen = true;
     }
 
     private int level(LogEntry entry) {
@@ -202,7 +220,7 @@ final class Forwarder implements ResumingFollower.Listener {
             byte[] message = format.marker(GoTime.formatRfc3339Nano(System.currentTimeMillis() * 1_000_000L), reason,
                     lost, markerDaemon, after, msg);
             if (send(message)) {
-                pending.add(new Pending(sentDaemon, sentSeq, messages, message.length));
+                addPending(sentDaemon, sentSeq, message.length);
             }
         }
     }
@@ -215,9 +233,10 @@ final class Forwarder implements ResumingFollower.Listener {
         }
         if (batchMoved) {
             // entries filtered out, a new daemon: the position moved with no message of its own
-            pending.add(new Pending(sentDaemon, sentSeq, messages, 0));
+            addPending(sentDaemon, sentSeq, 0);
             batchMoved = false;
         }
+        batchOpen = false;
         try {
             collector.flush();
         } catch (IOException e) {
@@ -297,6 +316,7 @@ final class Forwarder implements ResumingFollower.Listener {
         }
         collector = null;
         pending.clear();
+        batchOpen = false;
         inFlightBytes = 0;
         messages = 0;
         batchMoved = false;

@@ -167,6 +167,11 @@ final class RelpCollector implements Collector {
     }
 
     @Override
+    public boolean acknowledgesEachMessage() {
+        return true;
+    }
+
+    @Override
     public long acknowledged(long nowNanos) {
         return acknowledged;
     }
