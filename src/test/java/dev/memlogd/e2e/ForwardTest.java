@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -21,6 +20,7 @@ import org.junit.jupiter.api.Timeout;
 import dev.memlogd.core.wire.LogEntry;
 import dev.memlogd.e2e.Sources.Source;
 import dev.memlogd.testkit.Await;
+import dev.memlogd.testkit.Closer;
 import dev.memlogd.testkit.Rsyslog;
 import dev.memlogd.testkit.TempDirs;
 import dev.memlogd.testkit.TestCertificates;
@@ -34,7 +34,7 @@ import dev.memlogd.testkit.TestCertificates;
  */
 class ForwardTest {
     private static final Duration FLOOD_DEADLINE = Duration.ofSeconds(120);
-    private final List<AutoCloseable> closeLater = new ArrayList<>();
+    private final Closer closer = new Closer();
     private Path work;
     private Path state;
 
@@ -46,15 +46,8 @@ class ForwardTest {
 
     @AfterEach
     void cleanUp() throws Exception {
-        for (int i = closeLater.size() - 1; i >= 0; i--) {
-            closeLater.get(i).close();
-        }
+        closer.close();
         TempDirs.deleteRecursively(work);
-    }
-
-    private <T extends AutoCloseable> T closeLater(T closeable) {
-        closeLater.add(closeable);
-        return closeable;
     }
 
     /** The collector's messages of {@code source}, parsed. */
@@ -66,8 +59,8 @@ class ForwardTest {
     @Test
     @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void everyEntryArrivesWithTimeHostAppNamePrioritySeqAndDaemon() throws Exception {
-        DaemonProcess daemon = closeLater(DaemonProcess.start("-syslog-prefix", "disk"));
-        Rsyslog rsyslog = closeLater(Rsyslog.startTcp(work.resolve("rsyslog")));
+        DaemonProcess daemon = closer.add(DaemonProcess.start("-syslog-prefix", "disk"));
+        Rsyslog rsyslog = closer.add(Rsyslog.startTcp(work.resolve("rsyslog")));
         try (Source web = Sources.socketpair(daemon.logSocket(), "web.out");
                 Source disk = Sources.socketpair(daemon.logSocket(), "disk");
                 Source odd = Sources.socketpair(daemon.logSocket(), "odd name \"q\" ]x")) {
@@ -77,7 +70,7 @@ class ForwardTest {
         }
         List<LogEntry> sent = daemon.awaitDump(d -> d.stream().filter(e -> e.seq() >= 0 && !e.source().equals("memlogd"))
                 .count() == 3, "three entries held");
-        ForwarderProcess forwarder = closeLater(ForwarderProcess.start(daemon.querySocket(),
+        ForwarderProcess forwarder = closer.add(ForwarderProcess.start(daemon.querySocket(),
                 "tcp://127.0.0.1:" + rsyslog.port(), state));
 
         Await.await(() -> rsyslog.messages().size() >= sent.size(), Duration.ofSeconds(60),
@@ -114,9 +107,9 @@ class ForwardTest {
     @Test
     @Timeout(value = 300, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void collectorKilledAndRestartedMidStreamLosesNothing() throws Exception {
-        DaemonProcess daemon = closeLater(DaemonProcess.start("-max-lines", "200000", "-max-bytes", "67108864"));
-        Rsyslog rsyslog = closeLater(Rsyslog.startTcp(work.resolve("rsyslog")));
-        ForwarderProcess forwarder = closeLater(ForwarderProcess.start(daemon.querySocket(),
+        DaemonProcess daemon = closer.add(DaemonProcess.start("-max-lines", "200000", "-max-bytes", "67108864"));
+        Rsyslog rsyslog = closer.add(Rsyslog.startTcp(work.resolve("rsyslog")));
+        ForwarderProcess forwarder = closer.add(ForwarderProcess.start(daemon.querySocket(),
                 "tcp://127.0.0.1:" + rsyslog.port(), state, "-ack-window", "5000", "-retry-max", "500"));
         int lines = 20_000;
         Thread writer = flood(daemon, lines);
@@ -138,10 +131,19 @@ class ForwardTest {
     @Test
     @Timeout(value = 300, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void forwarderSigkilledAndRestartedMidStreamLosesNothing() throws Exception {
-        DaemonProcess daemon = closeLater(DaemonProcess.start("-max-lines", "200000", "-max-bytes", "67108864"));
-        Rsyslog rsyslog = closeLater(Rsyslog.startTcp(work.resolve("rsyslog")));
-        String to = "tcp://127.0.0.1:" + rsyslog.port();
-        ForwarderProcess first = ForwarderProcess.start(daemon.querySocket(), to, state, "-ack-window", "5000");
+        DaemonProcess daemon = closer.add(DaemonProcess.start("-max-lines", "200000", "-max-bytes", "67108864"));
+        Rsyslog rsyslog = closer.add(Rsyslog.startTcp(work.resolve("rsyslog")));
+        forwarderSigkilledMidFloodThenRestarted(daemon, rsyslog, "tcp://127.0.0.1:" + rsyslog.port(),
+                "-ack-window", "5000");
+    }
+
+    /**
+     * A flood forwarded to {@code to}, the forwarder SIGKILLed once a fifth has arrived, then a
+     * new one started on the same state: every line arrives, at most one run sent twice, no marker.
+     */
+    private void forwarderSigkilledMidFloodThenRestarted(DaemonProcess daemon, Rsyslog rsyslog, String to,
+            String... flags) throws Exception {
+        ForwarderProcess first = ForwarderProcess.start(daemon.querySocket(), to, state, flags);
         int lines = 20_000;
         Thread writer = flood(daemon, lines);
         Await.await(() -> received(rsyslog, "flood").size() >= lines / 5, FLOOD_DEADLINE,
@@ -150,8 +152,7 @@ class ForwardTest {
         first.sigkill();
         String firstSaid = first.describe();
         first.close();
-        ForwarderProcess second = closeLater(ForwarderProcess.start(daemon.querySocket(), to, state,
-                "-ack-window", "5000"));
+        ForwarderProcess second = closer.add(ForwarderProcess.start(daemon.querySocket(), to, state, flags));
         writer.join();
 
         Await.await(() -> distinctNumbers(received(rsyslog, "flood")).size() == lines, FLOOD_DEADLINE,
@@ -167,13 +168,13 @@ class ForwardTest {
     void tlsToACollectorWhoseCertificateTheTestCaSignedDeliversEveryEntry() throws Exception {
         TestCertificates ca = TestCertificates.authority(work.resolve("pki"), "test-ca");
         Path[] server = ca.issue("collector", "DNS:localhost", "IP:127.0.0.1");
-        Rsyslog rsyslog = closeLater(Rsyslog.start(work.resolve("rsyslog"),
+        Rsyslog rsyslog = closer.add(Rsyslog.start(work.resolve("rsyslog"),
                 new Rsyslog.Tls(ca.caFile(), server[0], server[1])));
-        DaemonProcess daemon = closeLater(DaemonProcess.start());
+        DaemonProcess daemon = closer.add(DaemonProcess.start());
         try (Source web = Sources.socketpair(daemon.logSocket(), "web.out")) {
             web.println("over TLS");
         }
-        ForwarderProcess forwarder = closeLater(ForwarderProcess.start(daemon.querySocket(),
+        ForwarderProcess forwarder = closer.add(ForwarderProcess.start(daemon.querySocket(),
                 "tls://localhost:" + rsyslog.port(), state, "-ca-file", ca.caFile().toString()));
 
         List<Syslog5424> got = Await.awaitValue(() -> received(rsyslog, "web.out"), l -> !l.isEmpty(),
@@ -189,11 +190,11 @@ class ForwardTest {
         TestCertificates ca = TestCertificates.authority(work.resolve("pki"), "test-ca");
         TestCertificates other = TestCertificates.authority(work.resolve("pki"), "other-ca");
         Path[] server = ca.issue("collector", "DNS:localhost", "IP:127.0.0.1");
-        Rsyslog rsyslog = closeLater(Rsyslog.start(work.resolve("rsyslog"),
+        Rsyslog rsyslog = closer.add(Rsyslog.start(work.resolve("rsyslog"),
                 new Rsyslog.Tls(ca.caFile(), server[0], server[1])));
-        DaemonProcess daemon = closeLater(DaemonProcess.start());
+        DaemonProcess daemon = closer.add(DaemonProcess.start());
 
-        ForwarderProcess forwarder = closeLater(ForwarderProcess.start(daemon.querySocket(),
+        ForwarderProcess forwarder = closer.add(ForwarderProcess.start(daemon.querySocket(),
                 "tls://localhost:" + rsyslog.port(), state, "-ca-file", other.caFile().toString()));
 
         String said = Await.awaitValue(forwarder::said, s -> s.contains("\n"), Duration.ofSeconds(60),
@@ -210,11 +211,11 @@ class ForwardTest {
     void certificateForAnotherHostIsRefusedWithOneClearLine() throws Exception {
         TestCertificates ca = TestCertificates.authority(work.resolve("pki"), "test-ca");
         Path[] server = ca.issue("collector", "DNS:collector.example");
-        Rsyslog rsyslog = closeLater(Rsyslog.start(work.resolve("rsyslog"),
+        Rsyslog rsyslog = closer.add(Rsyslog.start(work.resolve("rsyslog"),
                 new Rsyslog.Tls(ca.caFile(), server[0], server[1])));
-        DaemonProcess daemon = closeLater(DaemonProcess.start());
+        DaemonProcess daemon = closer.add(DaemonProcess.start());
 
-        ForwarderProcess forwarder = closeLater(ForwarderProcess.start(daemon.querySocket(),
+        ForwarderProcess forwarder = closer.add(ForwarderProcess.start(daemon.querySocket(),
                 "tls://localhost:" + rsyslog.port(), state, "-ca-file", ca.caFile().toString()));
 
         String said = Await.awaitValue(forwarder::said, s -> s.contains("\n"), Duration.ofSeconds(60),
@@ -227,8 +228,8 @@ class ForwardTest {
     @Test
     @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void overRelpEveryEntryArrivesWithItsFields() throws Exception {
-        DaemonProcess daemon = closeLater(DaemonProcess.start("-syslog-prefix", "disk"));
-        Rsyslog rsyslog = closeLater(Rsyslog.startRelp(work.resolve("rsyslog"), null));
+        DaemonProcess daemon = closer.add(DaemonProcess.start("-syslog-prefix", "disk"));
+        Rsyslog rsyslog = closer.add(Rsyslog.startRelp(work.resolve("rsyslog"), null));
         try (Source web = Sources.socketpair(daemon.logSocket(), "web.out");
                 Source disk = Sources.socketpair(daemon.logSocket(), "disk")) {
             web.println("GET / 200");
@@ -236,7 +237,7 @@ class ForwardTest {
         }
         List<LogEntry> sent = daemon.awaitDump(d -> d.stream().filter(e -> e.seq() >= 0 && !e.source().equals("memlogd"))
                 .count() == 2, "two entries held");
-        ForwarderProcess forwarder = closeLater(ForwarderProcess.start(daemon.querySocket(),
+        ForwarderProcess forwarder = closer.add(ForwarderProcess.start(daemon.querySocket(),
                 "relp://127.0.0.1:" + rsyslog.port(), state));
 
         Await.await(() -> rsyslog.messages().size() >= sent.size(), Duration.ofSeconds(60),
@@ -263,9 +264,9 @@ class ForwardTest {
     @Timeout(value = 300, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void relpCollectorKilledMidStreamLosesNothingAndRepeatsAtMostTheUnacknowledgedWindow() throws Exception {
         int window = 64;
-        DaemonProcess daemon = closeLater(DaemonProcess.start("-max-lines", "200000", "-max-bytes", "67108864"));
-        Rsyslog rsyslog = closeLater(Rsyslog.startRelp(work.resolve("rsyslog"), null));
-        ForwarderProcess forwarder = closeLater(ForwarderProcess.start(daemon.querySocket(),
+        DaemonProcess daemon = closer.add(DaemonProcess.start("-max-lines", "200000", "-max-bytes", "67108864"));
+        Rsyslog rsyslog = closer.add(Rsyslog.startRelp(work.resolve("rsyslog"), null));
+        ForwarderProcess forwarder = closer.add(ForwarderProcess.start(daemon.querySocket(),
                 "relp://127.0.0.1:" + rsyslog.port(), state, "-relp-window", String.valueOf(window),
                 "-retry-max", "500"));
         int lines = 20_000;
@@ -290,27 +291,9 @@ class ForwardTest {
     @Test
     @Timeout(value = 300, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void relpForwarderSigkilledAndRestartedMidStreamLosesNothing() throws Exception {
-        DaemonProcess daemon = closeLater(DaemonProcess.start("-max-lines", "200000", "-max-bytes", "67108864"));
-        Rsyslog rsyslog = closeLater(Rsyslog.startRelp(work.resolve("rsyslog"), null));
-        String to = "relp://127.0.0.1:" + rsyslog.port();
-        ForwarderProcess first = ForwarderProcess.start(daemon.querySocket(), to, state);
-        int lines = 20_000;
-        Thread writer = flood(daemon, lines);
-        Await.await(() -> received(rsyslog, "flood").size() >= lines / 5, FLOOD_DEADLINE,
-                "a fifth of the flood at the collector\n" + first.describe());
-
-        first.sigkill();
-        String firstSaid = first.describe();
-        first.close();
-        ForwarderProcess second = closeLater(ForwarderProcess.start(daemon.querySocket(), to, state));
-        writer.join();
-
-        Await.await(() -> distinctNumbers(received(rsyslog, "flood")).size() == lines, FLOOD_DEADLINE,
-                "the whole flood at the collector\n" + firstSaid + "\n" + second.describe());
-        List<Syslog5424> got = received(rsyslog, "flood");
-        assertEquals(lines, distinctNumbers(got).size());
-        assertAtMostOneRunSentTwice(got, second);
-        assertTrue(got.stream().noneMatch(m -> m.msgId().equals("marker")), "nothing was missing");
+        DaemonProcess daemon = closer.add(DaemonProcess.start("-max-lines", "200000", "-max-bytes", "67108864"));
+        Rsyslog rsyslog = closer.add(Rsyslog.startRelp(work.resolve("rsyslog"), null));
+        forwarderSigkilledMidFloodThenRestarted(daemon, rsyslog, "relp://127.0.0.1:" + rsyslog.port());
     }
 
     @Test
@@ -318,13 +301,13 @@ class ForwardTest {
     void relpOverTlsToACollectorWhoseCertificateTheTestCaSignedDeliversEveryEntry() throws Exception {
         TestCertificates ca = TestCertificates.authority(work.resolve("pki"), "test-ca");
         Path[] server = ca.issue("collector", "DNS:localhost", "IP:127.0.0.1");
-        Rsyslog rsyslog = closeLater(Rsyslog.startRelp(work.resolve("rsyslog"),
+        Rsyslog rsyslog = closer.add(Rsyslog.startRelp(work.resolve("rsyslog"),
                 new Rsyslog.Tls(ca.caFile(), server[0], server[1])));
-        DaemonProcess daemon = closeLater(DaemonProcess.start());
+        DaemonProcess daemon = closer.add(DaemonProcess.start());
         try (Source web = Sources.socketpair(daemon.logSocket(), "web.out")) {
             web.println("over RELP and TLS");
         }
-        ForwarderProcess forwarder = closeLater(ForwarderProcess.start(daemon.querySocket(),
+        ForwarderProcess forwarder = closer.add(ForwarderProcess.start(daemon.querySocket(),
                 "relp+tls://localhost:" + rsyslog.port(), state, "-ca-file", ca.caFile().toString()));
 
         List<Syslog5424> got = Await.awaitValue(() -> received(rsyslog, "web.out"), l -> !l.isEmpty(),
@@ -336,7 +319,7 @@ class ForwardTest {
 
     /** Writes {@code flood 0} … {@code flood N-1} to a source {@code flood} from a thread. */
     private Thread flood(DaemonProcess daemon, int lines) throws Exception {
-        Source source = closeLater(Sources.socketpair(daemon.logSocket(), "flood"));
+        Source source = closer.add(Sources.socketpair(daemon.logSocket(), "flood"));
         Thread writer = new Thread(() -> {
             try {
                 for (int i = 0; i < lines; i++) {

@@ -1,6 +1,5 @@
 package dev.memlogd.e2e;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -8,78 +7,33 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import dev.memlogd.testkit.Await;
 import dev.memlogd.testkit.ProcFs;
-import dev.memlogd.testkit.Processes;
 
 /**
- * {@code bin/logwrite} as a real process, following a daemon's query socket into a log
- * directory; its stderr (logwrite's own messages) goes to a file for the failure message.
+ * {@code bin/logwrite} as a real process ({@link ProgramProcess}), following a daemon's query
+ * socket into a log directory.
  */
-final class LogwriteProcess implements AutoCloseable {
-    private final Process process;
-    private final Path stderr;
-    private final List<String> args;
-
-    private LogwriteProcess(Process process, Path stderr, List<String> args) {
-        this.process = process;
-        this.stderr = stderr;
-        this.args = args;
+final class LogwriteProcess extends ProgramProcess {
+    private LogwriteProcess(List<String> args) throws IOException {
+        super("logwrite", args);
     }
 
     /** Starts {@code bin/logwrite -socket SOCKET -log-dir DIR FLAGS...}. */
     static LogwriteProcess start(Path socket, Path logDir, String... flags) throws IOException {
-        List<String> command = new ArrayList<>(List.of(DaemonProcess.bin("logwrite").toString(),
-                "-socket", socket.toString(), "-log-dir", logDir.toString()));
-        command.addAll(List.of(flags));
-        Path stderr = Files.createTempFile("logwrite-", ".stderr");
-        Process process = new ProcessBuilder(command)
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                .redirectError(stderr.toFile())
-                .start();
-        return new LogwriteProcess(process, stderr, command);
+        List<String> args = new ArrayList<>(List.of("-socket", socket.toString(), "-log-dir", logDir.toString()));
+        args.addAll(List.of(flags));
+        return new LogwriteProcess(args);
     }
 
     /** CPU ticks (100 = one core busy) logwrite uses in a 1 s window. */
     long cpuTicksPerSecond() throws IOException {
-        long before = ProcFs.cpuTicks(process.pid());
+        long before = ProcFs.cpuTicks(pid());
         Await.measurementWindow(Duration.ofSeconds(1));
-        return ProcFs.cpuTicks(process.pid()) - before;
-    }
-
-    /** Kills it with SIGKILL, as the OOM killer would, and waits for it to be gone. */
-    void sigkill() throws InterruptedException {
-        process.destroyForcibly();
-        process.waitFor();
-    }
-
-    /** SIGTERM; returns the exit code. */
-    int stop() throws InterruptedException {
-        process.destroy();
-        if (!process.waitFor(10, TimeUnit.SECONDS)) {
-            throw new AssertionError("logwrite still running 10 s after SIGTERM\n" + describe());
-        }
-        return process.exitValue();
-    }
-
-    /** Its command line and what it said on stderr, for failure messages. */
-    String describe() {
-        try {
-            return String.join(" ", args) + "\n--- logwrite stderr:\n" + Files.readString(stderr, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            return String.join(" ", args) + " (stderr unreadable: " + e + ")";
-        }
-    }
-
-    @Override
-    public void close() throws Exception {
-        Processes.stop(process, Duration.ofSeconds(10));
-        Files.deleteIfExists(stderr);
+        return ProcFs.cpuTicks(pid()) - before;
     }
 
     /**

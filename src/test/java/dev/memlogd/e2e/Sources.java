@@ -102,33 +102,32 @@ final class Sources {
      */
     static List<Source> socketpairsInBatches(Path logSocket, String name, int count, int perDatagram)
             throws IOException {
-        List<Source> sources = new ArrayList<>();
-        try {
-            for (int sent = 0; sent < count; sent += perDatagram) {
-                List<UnsentPair> batch = new ArrayList<>();
+        return inBatches(logSocket, name, count, perDatagram, new Kind<UnsentPair>() {
+            @Override
+            public List<UnsentPair> open(int n) throws IOException {
+                List<UnsentPair> pairs = new ArrayList<>();
                 try {
-                    for (int i = 0; i < Math.min(perDatagram, count - sent); i++) {
-                        batch.add(UnsentPair.open());
-                    }
-                    FdSender.send(logSocket, name, batch.stream().map(UnsentPair::readEnd).toArray(FileDescriptor[]::new));
-                    for (UnsentPair pair : batch) {
-                        pair.closeReadEnd();
-                        sources.add(new Source(name, pair.writer()));
+                    for (int i = 0; i < n; i++) {
+                        pairs.add(UnsentPair.open());
                     }
                 } catch (IOException | RuntimeException e) {
-                    closeAll(batch);
+                    closeQuietly(pairs, e);
                     throw e;
                 }
+                return pairs;
             }
-        } catch (Exception e) {
-            try {
-                closeAll(sources);
-            } catch (Exception suppressed) {
-                e.addSuppressed(suppressed);
+
+            @Override
+            public FileDescriptor readEnd(UnsentPair pair) {
+                return pair.readEnd();
             }
-            throw e instanceof IOException io ? io : new IOException(e);
-        }
-        return sources;
+
+            @Override
+            public Source sent(UnsentPair pair) throws IOException {
+                pair.closeReadEnd();
+                return new Source(name, pair.writer());
+            }
+        });
     }
 
     /**
@@ -139,16 +138,46 @@ final class Sources {
      */
     static List<Source> fifosInBatches(Path dir, Path logSocket, String name, int count, int perDatagram)
             throws IOException {
+        return inBatches(logSocket, name, count, perDatagram, new Kind<OpenFifo>() {
+            @Override
+            public List<OpenFifo> open(int n) throws IOException {
+                return Fifos.open(dir, n);
+            }
+
+            @Override
+            public FileDescriptor readEnd(OpenFifo fifo) {
+                return fd(fifo.readEnd());
+            }
+
+            @Override
+            public Source sent(OpenFifo fifo) throws IOException {
+                fifo.readEnd().close();
+                return new Source(name, fifo.writeEnd().getChannel());
+            }
+        });
+    }
+
+    /** How sources of one kind are made, handed over, and kept for writing. */
+    private interface Kind<T extends AutoCloseable> {
+        List<T> open(int n) throws IOException;
+
+        FileDescriptor readEnd(T made);
+
+        /** After the send: closes this JVM's read end, returns the writing end. */
+        Source sent(T made) throws IOException;
+    }
+
+    /** {@code count} sources of {@code kind}, handed over {@code perDatagram} fds at a time; on failure none stays open. */
+    private static <T extends AutoCloseable> List<Source> inBatches(Path logSocket, String name, int count,
+            int perDatagram, Kind<T> kind) throws IOException {
         List<Source> sources = new ArrayList<>();
         try {
             for (int sent = 0; sent < count; sent += perDatagram) {
-                List<OpenFifo> batch = Fifos.open(dir, Math.min(perDatagram, count - sent));
+                List<T> batch = kind.open(Math.min(perDatagram, count - sent));
                 try {
-                    FdSender.send(logSocket, name, batch.stream().map(f -> fd(f.readEnd()))
-                            .toArray(FileDescriptor[]::new));
-                    for (OpenFifo fifo : batch) {
-                        fifo.readEnd().close();
-                        sources.add(new Source(name, fifo.writeEnd().getChannel()));
+                    FdSender.send(logSocket, name, batch.stream().map(kind::readEnd).toArray(FileDescriptor[]::new));
+                    for (T made : batch) {
+                        sources.add(kind.sent(made));
                     }
                 } catch (IOException | RuntimeException e) {
                     closeAll(batch);
@@ -156,14 +185,18 @@ final class Sources {
                 }
             }
         } catch (Exception e) {
-            try {
-                closeAll(sources);
-            } catch (Exception suppressed) {
-                e.addSuppressed(suppressed);
-            }
+            closeQuietly(sources, e);
             throw e instanceof IOException io ? io : new IOException(e);
         }
         return sources;
+    }
+
+    private static void closeQuietly(List<? extends AutoCloseable> opened, Exception failure) {
+        try {
+            closeAll(opened);
+        } catch (Exception suppressed) {
+            failure.addSuppressed(suppressed);
+        }
     }
 
     private static FileDescriptor fd(java.io.FileInputStream stream) {
