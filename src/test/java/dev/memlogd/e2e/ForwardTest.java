@@ -166,22 +166,31 @@ class ForwardTest {
     @Test
     @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void tlsToACollectorWhoseCertificateTheTestCaSignedDeliversEveryEntry() throws Exception {
+        oneEntryOverTls("tls", "over TLS");
+    }
+
+    /**
+     * A collector whose certificate a CA made now signed, started by {@code scheme}'s rsyslog
+     * setup; the forwarder given that CA delivers {@code text}.
+     */
+    private void oneEntryOverTls(String scheme, String text) throws Exception {
         TestCertificates ca = TestCertificates.authority(work.resolve("pki"), "test-ca");
         Path[] server = ca.issue("collector", "DNS:localhost", "IP:127.0.0.1");
-        Rsyslog rsyslog = closer.add(Rsyslog.start(work.resolve("rsyslog"),
-                new Rsyslog.Tls(ca.caFile(), server[0], server[1])));
+        Rsyslog.Tls tls = new Rsyslog.Tls(ca.caFile(), server[0], server[1]);
+        Rsyslog rsyslog = closer.add(scheme.startsWith("relp") ? Rsyslog.startRelp(work.resolve("rsyslog"), tls)
+                : Rsyslog.start(work.resolve("rsyslog"), tls));
         DaemonProcess daemon = closer.add(DaemonProcess.start());
         try (Source web = Sources.socketpair(daemon.logSocket(), "web.out")) {
-            web.println("over TLS");
+            web.println(text);
         }
         ForwarderProcess forwarder = closer.add(ForwarderProcess.start(daemon.querySocket(),
-                "tls://localhost:" + rsyslog.port(), state, "-ca-file", ca.caFile().toString()));
+                scheme + "://localhost:" + rsyslog.port(), state, "-ca-file", ca.caFile().toString()));
 
         List<Syslog5424> got = Await.awaitValue(() -> received(rsyslog, "web.out"), l -> !l.isEmpty(),
-                Duration.ofSeconds(60), "the entry at the TLS collector\n" + forwarder.describe() + "\n"
+                Duration.ofSeconds(60), "the entry at the " + scheme + " collector\n" + forwarder.describe() + "\n"
                         + rsyslog.describe());
 
-        assertEquals("over TLS", got.get(0).text());
+        assertEquals(text, got.get(0).text());
     }
 
     @Test
@@ -299,22 +308,7 @@ class ForwardTest {
     @Test
     @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void relpOverTlsToACollectorWhoseCertificateTheTestCaSignedDeliversEveryEntry() throws Exception {
-        TestCertificates ca = TestCertificates.authority(work.resolve("pki"), "test-ca");
-        Path[] server = ca.issue("collector", "DNS:localhost", "IP:127.0.0.1");
-        Rsyslog rsyslog = closer.add(Rsyslog.startRelp(work.resolve("rsyslog"),
-                new Rsyslog.Tls(ca.caFile(), server[0], server[1])));
-        DaemonProcess daemon = closer.add(DaemonProcess.start());
-        try (Source web = Sources.socketpair(daemon.logSocket(), "web.out")) {
-            web.println("over RELP and TLS");
-        }
-        ForwarderProcess forwarder = closer.add(ForwarderProcess.start(daemon.querySocket(),
-                "relp+tls://localhost:" + rsyslog.port(), state, "-ca-file", ca.caFile().toString()));
-
-        List<Syslog5424> got = Await.awaitValue(() -> received(rsyslog, "web.out"), l -> !l.isEmpty(),
-                Duration.ofSeconds(60), "the entry at the RELP/TLS collector\n" + forwarder.describe() + "\n"
-                        + rsyslog.describe());
-
-        assertEquals("over RELP and TLS", got.get(0).text());
+        oneEntryOverTls("relp+tls", "over RELP and TLS");
     }
 
     /** Writes {@code flood 0} … {@code flood N-1} to a source {@code flood} from a thread. */
