@@ -92,12 +92,11 @@ public final class Follower implements KeyHandler, HoldPolicy.Reader {
     private boolean holding;
     private long progressNanos = System.nanoTime();
     private final Pace pace = new Pace();
-    private long episodeMissed;
-    private int episodeLaps;
-    private long lastLapReportNanos;
+    private final Laps laps = new Laps();
+    /** Made once: reporting laps is asked at every catch-up. */
+    private final Laps.Report lapReport;
     // Statistics: entries encoded for this reader, and entries it missed by being lapped.
     private long sent;
-    private long lost;
 
     public Follower(String description, SelectableChannel channel, LogRing ring, ReadPlan plan, EntryEncoder encoder,
             int bufferSize, Clock clock, Owner owner) {
@@ -114,6 +113,7 @@ public final class Follower implements KeyHandler, HoldPolicy.Reader {
         this.stopSeq = plan.follow() ? Long.MAX_VALUE : plan.dumpEndSeq();
         this.clock = clock;
         this.owner = owner;
+        this.lapReport = (missed, count) -> owner.lapped(this, missed, count);
         this.pendingIdentity = plan.identity();
         if (plan.gap().notice() != null) {
             notice(plan.gap().notice(), plan.gap().lost());
@@ -261,9 +261,7 @@ public final class Follower implements KeyHandler, HoldPolicy.Reader {
                 out.flip();
                 if (!out.hasRemaining()) {
                     // Everything held has reached the reader: a lap episode, if any, is over.
-                    if (episodeMissed > 0) {
-                        reportLaps(false);
-                    }
+                    reportLaps(false);
                     // Caught up: a follower that stalled before holds ingest again.
                     progressNanos = System.nanoTime();
                     pace.stop();
@@ -292,9 +290,7 @@ public final class Follower implements KeyHandler, HoldPolicy.Reader {
         }
         long missed = cursor.skipLapped();
         if (missed > 0) {
-            lost += missed;
-            episodeMissed += missed;
-            episodeLaps++;
+            laps.lapped(missed);
             encoder.encodeNotice(out, clock.nowNanos(), "this reader fell behind and missed " + missed
                     + " entries (evicted from the ring before they could be sent); continuing with the oldest"
                     + " entry held", missed);
@@ -322,14 +318,7 @@ public final class Follower implements KeyHandler, HoldPolicy.Reader {
     }
 
     private void reportLaps(boolean leaving) {
-        long now = System.nanoTime();
-        if (!leaving && lastLapReportNanos != 0 && now - lastLapReportNanos < LAP_REPORT_INTERVAL_NANOS) {
-            return; // keep adding up; reported at the next catch-up after the interval, or on leaving
-        }
-        lastLapReportNanos = now;
-        owner.lapped(this, episodeMissed, episodeLaps);
-        episodeMissed = 0;
-        episodeLaps = 0;
+        laps.report(System.nanoTime(), leaving, lapReport);
     }
 
     /**
@@ -381,9 +370,7 @@ public final class Follower implements KeyHandler, HoldPolicy.Reader {
 
     /** Closes the channel (the selector drops the key at its next select). */
     public void close() {
-        if (episodeMissed > 0) {
-            reportLaps(true);
-        }
+        reportLaps(true);
         try {
             if (channel instanceof SocketChannel) {
                 // Closing with unread input (bytes after the mode byte) makes the kernel reset
@@ -411,7 +398,7 @@ public final class Follower implements KeyHandler, HoldPolicy.Reader {
 
     /** Entries this reader missed because the ring evicted them first. */
     public long lost() {
-        return lost;
+        return laps.total();
     }
 
     /** Whether it follows (else it ends with its dump). */
