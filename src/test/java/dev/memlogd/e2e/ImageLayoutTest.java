@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -38,6 +39,11 @@ class ImageLayoutTest {
     private static final Set<String> PROGRAMS =
             Set.of("memlogd", "logread", "logwrite", "kmsg-reader", "memlogd-exec", "memlogd-forward");
 
+    /**
+     * Where the image and the sockets live: outside {@code /tmp}, which the namespace below
+     * covers with an empty file system (a checkout under /tmp would vanish with it).
+     */
+    private static Path base;
     private static Path image;
     private static int feature;
 
@@ -47,9 +53,9 @@ class ImageLayoutTest {
     @Timeout(value = 600, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     static void buildTheImage() throws Exception {
         Path jdk = Path.of(System.getProperty("memlogd.image.jdk", System.getProperty("java.home")));
-        image = DaemonProcess.home().resolve("target/image-e2e");
-        Path built = DaemonProcess.home().resolve("target/image-e2e-built");
-        TempDirs.deleteRecursively(image);
+        base = Files.createTempDirectory(Path.of("/var/tmp"), "memlogd-image-e2e-");
+        image = base.resolve("image");
+        Path built = base.resolve("built");
 
         Result build = run(Duration.ofSeconds(500), DaemonProcess.home().resolve("image/build").toString(),
                 "--jdk", jdk.toString(), "--out", built.toString());
@@ -62,11 +68,16 @@ class ImageLayoutTest {
                 .replaceFirst("(?s)^[^\"]*\"(\\d+).*", "$1"));
     }
 
+    @AfterAll
+    static void removeTheImage() throws IOException {
+        if (base != null) {
+            TempDirs.deleteRecursively(base);
+        }
+    }
+
     @BeforeEach
     void socketDirectory() throws IOException {
-        run = Files.createDirectories(DaemonProcess.home().resolve("target")).resolve("image-e2e-run");
-        TempDirs.deleteRecursively(run);
-        Files.createDirectories(run);
+        run = Files.createDirectories(base.resolve("run"));
     }
 
     @AfterEach
